@@ -1,0 +1,36 @@
+# vidgait: the two quick-start commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: install install-test model run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+## install: the package, its dependencies and a working pose model (offline route if needed)
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/vidgait models fetch full
+
+## install-test: install + test extras
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/vidgait models fetch full
+
+## run: install, then start the dashboard on the bundled sample
+run: install
+	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
+
+## test: install, then run the whole test suite
+test: install-test
+	$(BIN)/python -m pytest
+
+## bench: print pose-stage speed figures as JSON
+bench: install
+	$(BIN)/python benchmarks/bench_pose.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

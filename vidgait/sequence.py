@@ -1,0 +1,183 @@
+"""The pose sequence: what the pose stage hands to the kinematics core.
+
+Pure numpy (no mediapipe), so the kinematics core, the tests' synthetic walkers and the live mode all
+build and read the same value. Saved as a compressed ``.npz`` so analysis can be re-run without
+re-running pose estimation.
+
+Coordinates
+-----------
+``image`` holds x and y in PIXELS of the upright frame (origin top-left, y down), converted from
+MediaPipe's normalised coordinates once, at the pose-stage boundary, so the aspect ratio is never
+lost. Its third column is MediaPipe's relative depth, scaled like x (pixels; smaller is nearer the
+camera; only roughly reliable). ``world`` holds MediaPipe's world landmarks in METRES, origin at the
+centre of the hips, x to the image right, y down, z away from the camera. Frames where nobody was
+found are NaN in ``image`` and ``world`` and False in ``found``: they are flagged, never invented.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vidgait.errors import PoseFileError
+from vidgait.landmarks import N_LANDMARKS
+
+#: version of the .npz layout written by :meth:`PoseSequence.save`
+NPZ_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, eq=False)
+class PoseSequence:
+    """Landmarks of one person over time.
+
+    Attributes
+    ----------
+    t : (T,) float64
+        Frame time in seconds from the container's timestamps, strictly increasing.
+    image : (T, 33, 3) float32
+        x, y in pixels of the upright frame, z relative depth in pixels (see module notes).
+    world : (T, 33, 3) float32
+        World landmarks in metres, hip-centred.
+    visibility : (T, 33) float32
+        MediaPipe's visibility score in [0, 1] (0 where no person).
+    presence : (T, 33) float32
+        MediaPipe's presence score in [0, 1] (0 where no person).
+    found : (T,) bool
+        True where the tracked person was found in that frame.
+    frame_size : (int, int)
+        (width, height) of the upright frame in pixels.
+    model : str
+        Pose model that produced the landmarks (e.g. ``"mediapipe-pose_landmarker_full"``).
+    frame_index : (T,) int64
+        Index of each frame in the decoded stream.
+    meta : dict
+        JSON-serialisable extras (source file, fps, subject-selection notes, ...).
+    """
+
+    t: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    found: np.ndarray
+    frame_size: tuple[int, int]
+    model: str
+    frame_index: np.ndarray | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        t = np.asarray(self.t, dtype=np.float64)
+        n = t.shape[0]
+        if t.ndim != 1:
+            raise ValueError(f"t must be 1-D, got shape {t.shape}")
+        if n > 1 and not np.all(np.diff(t) > 0):
+            raise ValueError("t must be strictly increasing")
+        checks = {
+            "image": ((n, N_LANDMARKS, 3), np.float32),
+            "world": ((n, N_LANDMARKS, 3), np.float32),
+            "visibility": ((n, N_LANDMARKS), np.float32),
+            "presence": ((n, N_LANDMARKS), np.float32),
+            "found": ((n,), np.bool_),
+        }
+        object.__setattr__(self, "t", t)
+        for name, (shape, dtype) in checks.items():
+            arr = np.asarray(getattr(self, name), dtype=dtype)
+            if arr.shape != shape:
+                raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
+            object.__setattr__(self, name, arr)
+        fi = np.arange(n) if self.frame_index is None else np.asarray(self.frame_index)
+        if fi.shape != (n,):
+            raise ValueError(f"frame_index must have shape {(n,)}, got {fi.shape}")
+        object.__setattr__(self, "frame_index", fi.astype(np.int64))
+        w, h = (int(v) for v in self.frame_size)
+        if w <= 0 or h <= 0:
+            raise ValueError(f"frame_size must be positive, got {self.frame_size}")
+        object.__setattr__(self, "frame_size", (w, h))
+
+    # ------------------------------------------------------------------ derived facts
+    def __len__(self) -> int:
+        return int(self.t.shape[0])
+
+    @property
+    def duration_s(self) -> float:
+        """Time from first to last frame, in seconds (0 for fewer than two frames)."""
+        return float(self.t[-1] - self.t[0]) if len(self) > 1 else 0.0
+
+    @property
+    def detected_fraction(self) -> float:
+        """Fraction of frames in which the person was found (0..1)."""
+        return float(self.found.mean()) if len(self) else 0.0
+
+    @property
+    def fps(self) -> float:
+        """Mean frame rate from the timestamps (frames per second)."""
+        return (len(self) - 1) / self.duration_s if self.duration_s > 0 else 0.0
+
+    def slice(self, start: int, stop: int) -> PoseSequence:
+        """Frames ``start:stop`` as a new sequence (views where numpy allows)."""
+        s = slice(start, stop)
+        return PoseSequence(
+            t=self.t[s], image=self.image[s], world=self.world[s],
+            visibility=self.visibility[s], presence=self.presence[s], found=self.found[s],
+            frame_size=self.frame_size, model=self.model, frame_index=self.frame_index[s],
+            meta=dict(self.meta),
+        )
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write a compressed ``.npz`` (the suffix is added if missing); returns the path."""
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            path,
+            format_version=np.int64(NPZ_FORMAT_VERSION),
+            t=self.t, image=self.image, world=self.world, visibility=self.visibility,
+            presence=self.presence, found=self.found, frame_index=self.frame_index,
+            frame_size=np.asarray(self.frame_size, dtype=np.int64),
+            model=np.str_(self.model), meta=np.str_(json.dumps(self.meta)),
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> PoseSequence:
+        """Read a sequence written by :meth:`save`; raises :class:`PoseFileError` if unusable."""
+        path = Path(path)
+        if not path.is_file():
+            raise PoseFileError(f"Pose file not found: {path}")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                version = int(z["format_version"])
+                if version > NPZ_FORMAT_VERSION:
+                    raise PoseFileError(
+                        f"{path.name} was written by a newer vidgait (pose format {version}); "
+                        f"this version reads up to {NPZ_FORMAT_VERSION}."
+                    )
+                return cls(
+                    t=z["t"], image=z["image"], world=z["world"], visibility=z["visibility"],
+                    presence=z["presence"], found=z["found"], frame_index=z["frame_index"],
+                    frame_size=tuple(int(v) for v in z["frame_size"]), model=str(z["model"]),
+                    meta=json.loads(str(z["meta"])),
+                )
+        except PoseFileError:
+            raise
+        except (OSError, KeyError, ValueError) as exc:  # zip damage, missing arrays, bad shapes
+            raise PoseFileError(f"{path.name} is not a vidgait pose file: {exc}") from exc
+
+    @classmethod
+    def empty(cls, n: int, frame_size: tuple[int, int], model: str, t: np.ndarray,
+              **kwargs: Any) -> PoseSequence:
+        """A sequence of ``n`` frames with nobody found (NaN landmarks), to be filled in."""
+        return cls(
+            t=t, image=np.full((n, N_LANDMARKS, 3), np.nan, np.float32),
+            world=np.full((n, N_LANDMARKS, 3), np.nan, np.float32),
+            visibility=np.zeros((n, N_LANDMARKS), np.float32),
+            presence=np.zeros((n, N_LANDMARKS), np.float32),
+            found=np.zeros(n, bool), frame_size=frame_size, model=model, **kwargs,
+        )
