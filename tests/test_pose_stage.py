@@ -1,0 +1,90 @@
+"""Pose stage on real video: detection, plausible anatomy, patient sides, the walker followed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import shared_video, write_video
+from vidgait import landmarks as L
+from vidgait.errors import NoPersonError
+from vidgait.pose import PoseOptions, estimate_poses
+from vidgait.sequence import PoseSequence
+
+pytestmark = pytest.mark.slow
+
+_cache: dict[str, PoseSequence] = {}
+
+
+def poses_of(name: str) -> PoseSequence:
+    """Pose sequence of a ../shared clip, computed once per test session."""
+    if name not in _cache:
+        _cache[name] = estimate_poses(shared_video(name))
+    return _cache[name]
+
+
+def anatomy_ok(seq: PoseSequence) -> float:
+    """Fraction of found frames with hips above knees above ankles (image y grows downward)."""
+    img = seq.image[seq.found]
+    hip = img[:, [L.L_HIP, L.R_HIP], 1].mean(axis=1)
+    knee = img[:, [L.L_KNEE, L.R_KNEE], 1].mean(axis=1)
+    ankle = img[:, [L.L_ANKLE, L.R_ANKLE], 1].mean(axis=1)
+    return float(np.mean((hip < knee) & (knee < ankle)))
+
+
+def nearer_side(seq: PoseSequence) -> str:
+    """Which of the patient's sides faces the camera, from MediaPipe's relative depth."""
+    img = seq.image[seq.found]
+    left = img[:, [L.L_SHOULDER, L.L_HIP, L.L_KNEE, L.L_ANKLE], 2]
+    right = img[:, [L.R_SHOULDER, L.R_HIP, L.R_KNEE, L.R_ANKLE], 2]
+    return "left" if np.nanmedian(left - right) < 0 else "right"
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name, visible_side, min_found", [
+    ("sagittal_walk_outdoor_male_60fps.mp4", "left", 0.95),
+    ("sagittal_walk_indoor_female.mp4", "right", 0.85),
+    ("sagittal_walk_lab_female_markers_blurred_face.mp4", "right", 0.95),
+])
+def test_side_view_clips(name: str, visible_side: str, min_found: float) -> None:
+    seq = poses_of(name)
+    assert seq.detected_fraction >= min_found
+    assert anatomy_ok(seq) >= 0.95
+    assert nearer_side(seq) == visible_side  # sides are the patient's, not the image's
+    w, h = seq.frame_size
+    pts = seq.image[seq.found][:, L.LOWER_BODY, :2]
+    assert np.nanmedian(pts[..., 0]) < w and np.nanmedian(pts[..., 1]) < h  # pixels, not 0..1
+    assert np.all(np.diff(seq.t) > 0)
+
+
+@pytest.mark.shared
+def test_sports2d_demo_follows_the_walker_not_the_jumper() -> None:
+    seq = poses_of("sports2d_demo_sagittal_walk_plus_acrobat.mp4")
+    assert seq.meta["max_people_per_frame"] >= 2
+    hips_x = seq.image[seq.found][:, [L.L_HIP, L.R_HIP], 0].mean(axis=1)
+    hips_y = seq.image[seq.found][:, [L.L_HIP, L.R_HIP], 1].mean(axis=1)
+    w, h = seq.frame_size
+    # the walker crosses the lawn right to left in the lower half; the jumper stays on the roof
+    assert hips_x[:5].mean() > 0.6 * w and hips_x[-5:].mean() < 0.2 * w
+    assert np.median(hips_y) > 0.5 * h
+    t_found = seq.t[seq.found]
+    assert t_found[0] > 1.0 and t_found[-1] < 7.0  # she enters at ~1.5 s and leaves at ~6.5 s
+    assert nearer_side(seq) == "left"  # she faces image-left: her left side is visible
+
+
+def test_no_person_is_refused(tmp_path: Path) -> None:
+    video = write_video(tmp_path / "empty_room.mp4", n_frames=75, width=320, height=240)
+    with pytest.raises(NoPersonError, match="No person"):
+        estimate_poses(video, options=PoseOptions(num_poses=1))
+
+
+@pytest.mark.shared
+def test_pose_file_round_trip(tmp_path: Path) -> None:
+    seq = poses_of("sagittal_walk_outdoor_male_60fps.mp4")
+    back = PoseSequence.load(seq.save(tmp_path / "p"))
+    assert back.frame_size == seq.frame_size and back.model == seq.model
+    for name in ("t", "image", "world", "visibility", "presence", "found", "frame_index"):
+        np.testing.assert_array_equal(getattr(back, name), getattr(seq, name))
+    assert back.meta == seq.meta

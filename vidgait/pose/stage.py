@@ -1,0 +1,156 @@
+"""The pose stage: video file -> :class:`~vidgait.sequence.PoseSequence` of the person walking.
+
+Decoding runs in a background thread that fills a small bounded queue while MediaPipe works on the
+previous frame, so the two overlap on a multi-core machine (FFmpeg and MediaPipe both release the
+GIL). Frames are handed over as decoded (RGB, upright): no extra copies or colour conversions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from vidgait.errors import NoPersonError
+from vidgait.pose.tracking import Candidate, Track, associate, select_walker
+from vidgait.sequence import PoseSequence
+from vidgait.video import DEFAULT_LIMITS, Frame, VideoInfo, VideoLimits, iter_frames, probe
+
+log = logging.getLogger(__name__)
+
+#: progress callback: (frames done, frames expected)
+Progress = Callable[[int, int], None]
+
+_END = object()
+
+
+@dataclass(frozen=True)
+class PoseOptions:
+    """Settings of the pose stage.
+
+    Attributes
+    ----------
+    model : str
+        ``"lite"``, ``"full"`` (default) or ``"heavy"``, or a path to a ``.task`` bundle.
+    num_poses : int
+        People MediaPipe may return per frame; 2 lets the walker be told from a bystander.
+    min_confidence : float
+        MediaPipe's detection/presence/tracking thresholds.
+    queue_size : int
+        Decoded frames buffered ahead of the pose model.
+    """
+
+    model: str = "full"
+    num_poses: int = 2
+    min_confidence: float = 0.5
+    queue_size: int = 8
+
+
+def prefetch(frames: Iterator[Frame], size: int) -> Iterator[Frame]:
+    """Run ``frames`` in a background thread, ``size`` items ahead; errors re-raised here."""
+    q: queue.Queue = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for f in frames:
+                while not stop.is_set():
+                    try:
+                        q.put(f, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(_END)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            q.put(exc)
+
+    worker = threading.Thread(target=work, name="vidgait-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+
+
+def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
+                   options: PoseOptions = PoseOptions(), progress: Progress | None = None,
+                   limits: VideoLimits = DEFAULT_LIMITS) -> PoseSequence:
+    """Run the pose model over a video and return the walking person's landmarks.
+
+    Raises
+    ------
+    vidgait.errors.InputError
+        Bad video (see :func:`vidgait.video.probe`) or nobody walking in it (:class:`NoPersonError`).
+    vidgait.errors.ModelError
+        The pose model cannot be provisioned or loaded.
+    """
+    from vidgait.models import resolve_model
+    from vidgait.pose.mediapipe_backend import MediaPipePose
+
+    info = source if isinstance(source, VideoInfo) else probe(source, limits)
+    model_path = resolve_model(options.model)
+    times: list[float] = []
+    indices: list[int] = []
+    people: list[list[Candidate]] = []
+    with MediaPipePose(model_path, num_poses=options.num_poses,
+                       min_confidence=options.min_confidence) as pose:
+        for frame in prefetch(iter_frames(info), options.queue_size):
+            people.append(pose.detect(frame.rgb, frame.timestamp_ms))
+            times.append(frame.t)
+            indices.append(frame.index)
+            if progress is not None:
+                progress(len(times), info.frame_count)
+        model_name = pose.model_name
+    t = np.asarray(times)
+    return build_sequence(people, t, np.asarray(indices), (info.width, info.height),
+                          f"mediapipe-{model_name}", source_name=os.path.basename(info.path))
+
+
+def build_sequence(people: list[list[Candidate]], t: np.ndarray, frame_index: np.ndarray,
+                   frame_size: tuple[int, int], model: str, *, source_name: str = "",
+                   ) -> PoseSequence:
+    """Pick the walker among per-frame candidates and pack their landmarks into a sequence."""
+    tracks = associate(people, t)
+    walker, scores = select_walker(tracks, t)
+    if walker is None:
+        raise NoPersonError(f"No person was found in {source_name or 'the video'}.")
+    seq = PoseSequence.empty(len(t), frame_size, model, t, frame_index=frame_index,
+                             meta=_meta(people, tracks, walker, scores, source_name))
+    _fill(seq, walker)
+    return seq
+
+
+def _fill(seq: PoseSequence, track: Track) -> None:
+    idx = np.asarray(track.frames)
+    seq.image[idx] = np.stack([m.image for m in track.members])
+    seq.world[idx] = np.stack([m.world for m in track.members])
+    seq.visibility[idx] = np.stack([m.visibility for m in track.members])
+    seq.presence[idx] = np.stack([m.presence for m in track.members])
+    seq.found[idx] = True
+
+
+def _meta(people: list[list[Candidate]], tracks: list[Track], walker: Track,
+          scores: list[float], source_name: str) -> dict[str, object]:
+    counts = np.array([len(p) for p in people])
+    return {
+        "source": source_name,
+        "max_people_per_frame": int(counts.max()) if counts.size else 0,
+        "frames_with_several_people": int((counts > 1).sum()),
+        "tracks": len(tracks),
+        "walker_track_frames": len(walker.frames),
+        "walking_scores": sorted((round(s, 2) for s in scores), reverse=True)[:5],
+    }

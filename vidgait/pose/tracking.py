@@ -1,0 +1,255 @@
+"""Follow people across frames and pick the one who is walking.
+
+Pure numpy/scipy: it works on the per-frame pose candidates that a pose backend returns, so it is
+tested with synthetic candidates and does not import mediapipe.
+
+Method
+------
+1. Association: candidates of consecutive frames are linked into tracks greedily, cheapest pair
+   first, on a cost = mean distance of shoulders and hips in units of the track's (median) torso
+   length + twice the log ratio of torso sizes + the time the track went unseen (s). A pair is
+   allowed only under a gate that grows with the gap, so one bad detection cannot steal a track
+   (a global assignment would trade a good match for two mediocre ones). A track may miss frames
+   (occlusion, a missed detection) for up to ``max_gap_s``. Fragments of one person are then
+   merged (duplicates returned for one person, a track broken by an occlusion).
+2. Selection: each track gets a walking score = (steps seen) + (progression in body heights), where
+   steps are sign changes, with hysteresis, of the left-minus-right ankle separation along its main
+   direction (it alternates at every step whatever the view: across, toward or away, treadmill), and
+   progression is the net travel of the hip centre plus the change of apparent body size (walking
+   toward or away). A person standing, waving or jumping scores near zero; the walker scores one
+   point per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.signal import medfilt
+
+from vidgait.landmarks import L_ANKLE, L_HIP, L_SHOULDER, R_ANKLE, R_HIP, R_SHOULDER
+
+_TORSO = (L_SHOULDER, R_SHOULDER, L_HIP, R_HIP)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One person found in one frame.
+
+    Attributes
+    ----------
+    image : (33, 3) float32
+        x, y in pixels; z relative depth scaled like x.
+    world : (33, 3) float32
+        Metres, hip-centred.
+    visibility, presence : (33,) float32
+        MediaPipe scores in [0, 1].
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+
+    @property
+    def torso_centre(self) -> np.ndarray:
+        """Mean of shoulders and hips in pixels, shape (2,)."""
+        return self.image[list(_TORSO), :2].mean(axis=0)
+
+    @property
+    def torso_length(self) -> float:
+        """Distance from mid-shoulder to mid-hip in pixels (at least 1)."""
+        sh = self.image[[L_SHOULDER, R_SHOULDER], :2].mean(axis=0)
+        hp = self.image[[L_HIP, R_HIP], :2].mean(axis=0)
+        return max(float(np.linalg.norm(sh - hp)), 1.0)
+
+
+@dataclass
+class Track:
+    """Candidates of one person over time: ``frames[i]`` holds ``members[i]``."""
+
+    frames: list[int] = field(default_factory=list)
+    members: list[Candidate] = field(default_factory=list)
+
+    @property
+    def last(self) -> Candidate:
+        return self.members[-1]
+
+    @property
+    def scale(self) -> float:
+        """Median torso length (pixels) over the last 15 members: robust to one bad detection."""
+        return float(np.median([m.torso_length for m in self.members[-15:]]))
+
+    def add(self, frame: int, cand: Candidate) -> None:
+        self.frames.append(frame)
+        self.members.append(cand)
+
+
+def _cost(track: Track, cand: Candidate) -> float:
+    ref = track.last
+    d = np.linalg.norm(ref.image[list(_TORSO), :2] - cand.image[list(_TORSO), :2], axis=1).mean()
+    size = abs(np.log(cand.torso_length / track.scale))
+    return float(d / track.scale + 2.0 * size)
+
+
+def suppress_duplicates(cands: list[Candidate], overlap: float = 0.5) -> list[Candidate]:
+    """Drop candidates whose torso lies within ``overlap`` torso lengths of a more visible one.
+
+    MediaPipe asked for several people sometimes returns the same person twice.
+    """
+    order = sorted(cands, key=lambda c: -float(c.visibility.mean()))
+    kept: list[Candidate] = []
+    for c in order:
+        if all(np.linalg.norm(c.torso_centre - k.torso_centre)
+               > overlap * max(c.torso_length, k.torso_length) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def associate(candidates: list[list[Candidate]], t: np.ndarray, *, max_gap_s: float = 1.0,
+              max_cost: float = 1.0) -> list[Track]:
+    """Link per-frame candidates into tracks.
+
+    Parameters
+    ----------
+    candidates
+        ``candidates[i]`` lists the people found in frame ``i``.
+    t : (T,) float
+        Frame times in seconds.
+    max_gap_s
+        Longest time a track may go unseen and still be continued.
+    max_cost
+        Largest allowed torso displacement, in torso lengths, for consecutive frames; a gap of ``g``
+        seconds allows ``max_cost * (1 + 4 g)`` (a walker covers about 1.3 m/s, ~2 torso lengths).
+    """
+    tracks: list[Track] = []
+    for i, cands in enumerate(candidates):
+        cands = suppress_duplicates(cands)
+        live = [k for k, tr in enumerate(tracks) if t[i] - t[tr.frames[-1]] <= max_gap_s]
+        matched: set[int] = set()
+        pairs = []
+        for k in live:
+            gap = float(t[i] - t[tracks[k].frames[-1]])
+            for c, cand in enumerate(cands):
+                cost = _cost(tracks[k], cand)
+                if cost <= max_cost * (1.0 + 4.0 * gap):
+                    pairs.append((cost + gap, k, c))
+        used: set[int] = set()
+        for _, k, c in sorted(pairs):
+            if k not in used and c not in matched:
+                tracks[k].add(i, cands[c])
+                used.add(k)
+                matched.add(c)
+        for c, cand in enumerate(cands):
+            if c not in matched:
+                tr = Track()
+                tr.add(i, cand)
+                tracks.append(tr)
+    return merge_tracks(tracks, t, max_gap_s=max_gap_s, max_cost=max_cost)
+
+
+def _same_person(a: Track, b: Track, t: np.ndarray, max_gap_s: float, max_cost: float) -> bool:
+    """Two tracks are one person: close where they overlap, or one continues the other."""
+    fa, fb = dict(zip(a.frames, a.members, strict=True)), dict(zip(b.frames, b.members, strict=True))
+    common = sorted(set(fa) & set(fb))
+    scale = max(a.scale, b.scale)
+    if common:
+        d = [np.linalg.norm(fa[f].torso_centre - fb[f].torso_centre) for f in common]
+        return float(np.median(d)) < scale
+    first, second = (a, b) if a.frames[-1] < b.frames[0] else (b, a)
+    gap = t[second.frames[0]] - t[first.frames[-1]]
+    if gap > max_gap_s:
+        return False
+    d = np.linalg.norm(first.last.torso_centre - second.members[0].torso_centre)
+    return bool(d / scale <= max_cost * (1.0 + 4.0 * gap))
+
+
+def _merge(a: Track, b: Track) -> Track:
+    """One track from two; where both have a frame, the more visible candidate is kept."""
+    by_frame = dict(zip(a.frames, a.members, strict=True))
+    for f, m in zip(b.frames, b.members, strict=True):
+        if f not in by_frame or m.visibility.mean() > by_frame[f].visibility.mean():
+            by_frame[f] = m
+    out = Track()
+    for f in sorted(by_frame):
+        out.add(f, by_frame[f])
+    return out
+
+
+def merge_tracks(tracks: list[Track], t: np.ndarray, *, max_gap_s: float = 1.0,
+                 max_cost: float = 1.0) -> list[Track]:
+    """Join fragments of one person (after a bad detection, a duplicate or a short occlusion)."""
+    tracks = list(tracks)
+    merged = True
+    while merged:
+        merged = False
+        tracks.sort(key=lambda tr: -len(tr.frames))
+        for i in range(len(tracks)):
+            for j in range(i + 1, len(tracks)):
+                if _same_person(tracks[i], tracks[j], t, max_gap_s, max_cost):
+                    tracks[i] = _merge(tracks[i], tracks.pop(j))
+                    merged = True
+                    break
+            if merged:
+                break
+    return tracks
+
+
+def count_steps(separation: np.ndarray, t: np.ndarray, hysteresis: float,
+                min_interval_s: float = 0.25) -> int:
+    """Steps in a left-minus-right ankle separation signal.
+
+    A step is a swing of the (median-filtered) signal from below ``-hysteresis`` to above
+    ``+hysteresis`` or back (a Schmitt trigger), at least ``min_interval_s`` after the previous one:
+    the fastest walking cadence, ~150 steps/min, gives 0.4 s per step. Frame-to-frame jitter and
+    single-frame left/right label swaps do not count.
+    """
+    if len(separation) < 3:
+        return 0
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
+    kernel = max(3, int(round(0.15 / max(dt, 1e-3))) | 1)
+    smooth = medfilt(np.nan_to_num(separation), kernel_size=min(kernel, len(separation) // 2 * 2 - 1))
+    state = 0
+    steps = 0
+    last = -np.inf
+    for v, ti in zip(smooth, t, strict=True):
+        new = 1 if v > hysteresis else -1 if v < -hysteresis else state
+        if new != state:
+            if state != 0 and ti - last >= min_interval_s:
+                steps += 1
+                last = ti
+            elif state == 0:
+                last = ti
+            state = new
+    return int(steps)
+
+
+def walking_score(track: Track, t: np.ndarray) -> float:
+    """Steps seen plus progression in body heights (see module notes); 0 for short tracks."""
+    if len(track.members) < 5:
+        return 0.0
+    tt = t[np.asarray(track.frames)]
+    img = np.stack([m.image[:, :2] for m in track.members])
+    sep = img[:, L_ANKLE] - img[:, R_ANKLE]
+    sep = sep - np.nanmean(sep, axis=0)
+    # main direction of the ankle separation (horizontal across the frame, vertical toward/away)
+    _, _, vt = np.linalg.svd(np.nan_to_num(sep), full_matrices=False)
+    along = sep @ vt[0]
+    shoulders = img[:, [L_SHOULDER, R_SHOULDER]].mean(axis=1)
+    ankles = img[:, [L_ANKLE, R_ANKLE]].mean(axis=1)
+    height = np.linalg.norm(shoulders - ankles, axis=1)
+    body = float(np.nanmedian(height)) or 1.0
+    steps = count_steps(along, tt, hysteresis=0.15 * body)
+    hips = img[:, [L_HIP, R_HIP]].mean(axis=1)
+    travel = float(np.linalg.norm(hips[-1] - hips[0])) / body
+    looming = abs(float(np.log(max(height[-1], 1.0) / max(height[0], 1.0))))
+    return steps + travel + 2.0 * looming
+
+
+def select_walker(tracks: list[Track], t: np.ndarray) -> tuple[Track | None, list[float]]:
+    """The track with the highest walking score (None when there is none) and all scores."""
+    scores = [walking_score(tr, t) for tr in tracks]
+    if not tracks:
+        return None, scores
+    best = int(np.argmax(scores))
+    return tracks[best], scores
