@@ -1,0 +1,165 @@
+"""The ``vidgait`` command line.
+
+Exit codes: 0 success; 2 bad input or usage (a message, no traceback); 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vidgait import __version__
+from vidgait.errors import InputError, VidgaitError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from vidgait.video import probe
+
+    info = probe(args.video)
+    if args.json:
+        print(json.dumps(info.to_dict(), indent=2))
+    else:
+        print(f"{Path(info.path).name}: {info.width}x{info.height} (upright), {info.fps:.3f} fps, "
+              f"{info.frame_count} frames, {info.duration_s:.2f} s, rotation {info.rotation} deg, "
+              f"{info.codec} in {info.container}, {info.size_bytes / 1e6:.1f} MB")
+    return EXIT_OK
+
+
+def _tqdm_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, unit="frame", file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    return update, bar.close
+
+
+def _cmd_pose(args: argparse.Namespace) -> int:
+    from vidgait.pose import PoseOptions, estimate_poses
+
+    update, close = _tqdm_progress("pose") if not args.quiet else (None, lambda: None)
+    try:
+        seq = estimate_poses(args.video, options=PoseOptions(model=args.model,
+                                                             num_poses=args.num_poses),
+                             progress=update)
+    finally:
+        close()
+    out = seq.save(args.output)
+    print(f"{out}: {len(seq)} frames, person found in {100 * seq.detected_fraction:.1f}%, "
+          f"up to {seq.meta.get('max_people_per_frame', 1)} people per frame, model {seq.model}")
+    return EXIT_OK
+
+
+def _cmd_overlay(args: argparse.Namespace) -> int:
+    from vidgait.overlay import write_overlay
+    from vidgait.sequence import PoseSequence
+
+    seq = PoseSequence.load(args.poses)
+    out = write_overlay(args.video, seq, args.output)
+    print(f"{out}: annotated video (H.264)")
+    return EXIT_OK
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from vidgait import models
+
+    model_dir = Path(args.model_dir) if args.model_dir else None
+    logging.getLogger("vidgait.models").setLevel(logging.INFO)  # say which source was used
+    if args.action == "list":
+        rows = models.list_models(model_dir)
+        if args.json:
+            print(json.dumps(rows, indent=2, default=str))
+        for row in [] if args.json else rows:
+            state = "installed" if row["installed"] else "missing"
+            if row["installed"] and not row["valid"]:
+                state = "invalid"
+            offline = "offline build" if row["available_offline"] else "download only"
+            origin = f" ({row['installed_from']})" if row.get("installed_from") else ""
+            print(f"{row['name']:6s} {state:9s} {offline:14s} {row['path'] or ''}{origin}")
+        return EXIT_OK
+    names = args.names or [models.DEFAULT_MODEL]
+    for name in names:
+        path = models.fetch_model(name, model_dir=model_dir, source=args.from_file,
+                                  progress=not args.quiet)
+        print(f"{name}: {path}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate the README's command list)."""
+    p = argparse.ArgumentParser(prog="vidgait", description="Gait analysis from an ordinary phone or webcam video.")
+    p.add_argument("--version", action="version", version=f"vidgait {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    info = sub.add_parser("info", help="facts about a video: size, fps, duration, rotation, codec")
+    info.add_argument("video", help="video file (mp4, mov, m4v, avi, webm, mkv)")
+    info.add_argument("--json", action="store_true", help="print the facts as JSON")
+    info.set_defaults(func=_cmd_info)
+
+    pose = sub.add_parser("pose", help="track the walking person's 33 landmarks, save as .npz")
+    pose.add_argument("video", help="video file")
+    pose.add_argument("-o", "--output", required=True, help="output pose file (.npz)")
+    pose.add_argument("--model", default="full",
+                      help="lite, full (default) or heavy, or a path to a .task bundle")
+    pose.add_argument("--num-poses", type=int, default=2,
+                      help="people the model may return per frame; the walker is followed (2)")
+    pose.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    pose.set_defaults(func=_cmd_pose)
+
+    ov = sub.add_parser("overlay", help="draw the tracked skeleton on the video (H.264 mp4)")
+    ov.add_argument("video", help="the video the poses came from")
+    ov.add_argument("poses", help="pose file written by `vidgait pose`")
+    ov.add_argument("-o", "--output", required=True, help="output video (.mp4)")
+    ov.set_defaults(func=_cmd_overlay)
+
+    mod = sub.add_parser("models", help="list or provision pose models")
+    mod.add_argument("action", choices=["list", "fetch"])
+    mod.add_argument("names", nargs="*", help="models to fetch: lite, full, heavy (default: full)")
+    mod.add_argument("--from", dest="from_file", metavar="FILE",
+                     help="install a .task bundle you downloaded elsewhere")
+    mod.add_argument("--model-dir", help="where models live (default: $VIDGAIT_MODEL_DIR, "
+                                         "the checkout's models/ or ~/.cache/vidgait/models)")
+    mod.add_argument("--json", action="store_true", help="list as JSON")
+    mod.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    mod.set_defaults(func=_cmd_models)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 2 bad input/usage, 1 internal error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="vidgait: %(message)s")
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"vidgait: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except VidgaitError as exc:
+        print(f"vidgait: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("vidgait: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # last resort: one line, exit 1; -v shows the traceback
+        if args.verbose:
+            raise
+        print(f"vidgait: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
