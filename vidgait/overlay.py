@@ -62,6 +62,7 @@ class H264Writer:
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = self._w, self._h
         self._stream.pix_fmt = "yuv420p"
+        self._stream.codec_context.time_base = Fraction(1, 1000)  # timestamps in ms, kept as is
         self._stream.time_base = Fraction(1, 1000)
         self._stream.options = {"crf": str(crf), "preset": preset}
         self._last_ms = -1
