@@ -6,10 +6,13 @@ Exit codes: 0 success; 2 bad input or usage (a message, no traceback); 1 interna
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from vidgait import __version__
@@ -31,6 +34,43 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _native_logs_aside(verbose: bool) -> Iterator[None]:
+    """Send MediaPipe/LiteRT's C++ log lines (written straight to fd 2) to a temporary file.
+
+    Python's ``sys.stderr`` is moved to a duplicate of the real stderr, so progress bars and
+    vidgait's own messages still show. With ``--verbose`` nothing is hidden. When the command
+    fails for a reason other than bad input, the last native lines are shown: they may say why.
+    """
+    if verbose:
+        yield
+        return
+    sys.stderr.flush()
+    real = os.dup(2)
+    old_stderr = sys.stderr
+    with tempfile.TemporaryFile(mode="w+b") as log_file:
+        os.dup2(log_file.fileno(), 2)
+        sys.stderr = os.fdopen(os.dup(real), "w", buffering=1)
+        ok = False
+        try:
+            yield
+            ok = True
+        except InputError:
+            ok = True  # the user's input: our own message says it all
+            raise
+        finally:
+            sys.stderr.flush()
+            sys.stderr.close()
+            os.dup2(real, 2)
+            os.close(real)
+            sys.stderr = old_stderr
+            if not ok:
+                log_file.seek(0)
+                tail = log_file.read().decode(errors="replace").splitlines()[-5:]
+                if tail:
+                    print("native log (last lines):\n  " + "\n  ".join(tail), file=sys.stderr)
+
+
 def _tqdm_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
     from tqdm import tqdm
 
@@ -47,13 +87,14 @@ def _tqdm_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], 
 def _cmd_pose(args: argparse.Namespace) -> int:
     from vidgait.pose import PoseOptions, estimate_poses
 
-    update, close = _tqdm_progress("pose") if not args.quiet else (None, lambda: None)
-    try:
-        seq = estimate_poses(args.video, options=PoseOptions(model=args.model,
-                                                             num_poses=args.num_poses),
-                             progress=update)
-    finally:
-        close()
+    with _native_logs_aside(args.verbose):
+        update, close = _tqdm_progress("pose") if not args.quiet else (None, lambda: None)
+        try:
+            seq = estimate_poses(args.video, options=PoseOptions(model=args.model,
+                                                                 num_poses=args.num_poses),
+                                 progress=update)
+        finally:
+            close()
     out = seq.save(args.output)
     print(f"{out}: {len(seq)} frames, person found in {100 * seq.detected_fraction:.1f}%, "
           f"up to {seq.meta.get('max_people_per_frame', 1)} people per frame, model {seq.model}")
