@@ -4,19 +4,23 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install install-test model run test bench clean
+.PHONY: system-deps install install-test run test bench clean
+
+## system-deps: Debian packages (EGL/Mesa for the phantom renderer); a no-op when present
+system-deps:
+	bash scripts/install-system-deps.sh
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 
 ## install: the package, its dependencies and a working pose model (offline route if needed)
-install: $(BIN)/python
+install: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/vidgait models fetch full
 
 ## install-test: install + test extras
-install-test: $(BIN)/python
+install-test: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	$(BIN)/vidgait models fetch full
 

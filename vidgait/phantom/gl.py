@@ -1,0 +1,417 @@
+"""Off-screen OpenGL rasteriser of the phantom (moderngl, headless EGL, Mesa llvmpipe on a CPU).
+
+Only this module imports :mod:`moderngl`. The scene is: a textured tiled floor with soft contact
+shadows, a textured brick wall behind the walker, and the figure's instanced cones and ellipsoids,
+all lit by a key light, a fill light and ambient light (Lambert + Blinn-Phong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vidgait.phantom.figure import Primitives
+from vidgait.phantom.view import PinholeView
+
+_LIGHTING = """
+uniform vec3 u_key;
+uniform vec3 u_fill;
+uniform vec3 u_eye;
+vec3 shade(vec3 albedo, vec3 n, vec3 pos, float shininess, float spec_k) {
+    vec3 v = normalize(u_eye - pos);
+    if (dot(n, v) < 0.0) n = -n;
+    float key = max(dot(n, u_key), 0.0);
+    float fill = max(dot(n, u_fill), 0.0);
+    float rim = pow(1.0 - max(dot(n, v), 0.0), 3.0);
+    vec3 h = normalize(u_key + v);
+    float spec = spec_k * pow(max(dot(n, h), 0.0), shininess);
+    return albedo * (0.30 + 0.62 * key + 0.22 * fill + 0.10 * rim) + vec3(spec);
+}
+"""
+
+_FRAG_FIGURE = """
+#version 330
+in vec3 v_pos; in vec3 v_nrm; in vec3 v_col;
+out vec4 f_color;
+uniform int u_flat;
+""" + _LIGHTING + """
+void main() {
+    if (u_flat == 1) { f_color = vec4(v_col, 1.0); return; }
+    f_color = vec4(clamp(shade(v_col, normalize(v_nrm), v_pos, 24.0, 0.18), 0.0, 1.0), 1.0);
+}
+"""
+
+_VERT_ELLIPSOID = """
+#version 330
+uniform mat4 u_mvp;
+in vec3 in_pos;
+in vec3 i_centre; in vec3 i_ax0; in vec3 i_ax1; in vec3 i_ax2; in vec3 i_col;
+out vec3 v_pos; out vec3 v_nrm; out vec3 v_col;
+void main() {
+    mat3 m = mat3(i_ax0, i_ax1, i_ax2);
+    v_pos = i_centre + m * in_pos;
+    v_nrm = transpose(inverse(m)) * in_pos;
+    v_col = i_col;
+    gl_Position = u_mvp * vec4(v_pos, 1.0);
+}
+"""
+
+_VERT_CONE = """
+#version 330
+uniform mat4 u_mvp;
+in vec2 in_at;
+in vec3 i_p0; in float i_r0; in vec3 i_p1; in float i_r1; in vec3 i_col;
+out vec3 v_pos; out vec3 v_nrm; out vec3 v_col;
+void main() {
+    vec3 a = i_p1 - i_p0;
+    float len = max(length(a), 1e-6);
+    vec3 ah = a / len;
+    vec3 ref = abs(ah.z) < 0.9 ? vec3(0.0, 0.0, 1.0) : vec3(1.0, 0.0, 0.0);
+    vec3 u = normalize(cross(ah, ref));
+    vec3 w = cross(ah, u);
+    vec3 e = cos(in_at.x) * u + sin(in_at.x) * w;
+    v_pos = i_p0 + a * in_at.y + mix(i_r0, i_r1, in_at.y) * e;
+    v_nrm = len * e + (i_r0 - i_r1) * ah;
+    v_col = i_col;
+    gl_Position = u_mvp * vec4(v_pos, 1.0);
+}
+"""
+
+_VERT_BACKDROP = """
+#version 330
+uniform mat4 u_mvp;
+in vec3 in_pos; in float in_kind;
+out vec3 v_pos; flat out int v_kind;
+void main() {
+    v_pos = in_pos; v_kind = int(in_kind + 0.5);
+    gl_Position = u_mvp * vec4(in_pos, 1.0);
+}
+"""
+
+_FRAG_BACKDROP = """
+#version 330
+in vec3 v_pos; flat in int v_kind;
+out vec4 f_color;
+uniform vec3 u_wall_u;
+uniform vec3 u_wall_n;
+uniform vec3 u_shadows[8];
+uniform int u_n_shadows;
+""" + _LIGHTING + """
+float hash(vec2 p) { return fract(sin(dot(p, vec2(127.1, 311.7))) * 43758.5453); }
+float vnoise(vec2 p) {
+    vec2 i = floor(p); vec2 f = fract(p); f = f * f * (3.0 - 2.0 * f);
+    return mix(mix(hash(i), hash(i + vec2(1, 0)), f.x),
+               mix(hash(i + vec2(0, 1)), hash(i + vec2(1, 1)), f.x), f.y);
+}
+vec3 floor_albedo(vec2 p) {
+    float tile = 0.6;
+    vec2 q = p / tile;
+    vec2 g = abs(fract(q) - 0.5);
+    float grout = smoothstep(0.47, 0.49, max(g.x, g.y));
+    float chk = mod(floor(q.x) + floor(q.y), 2.0);
+    vec3 base = mix(vec3(0.74, 0.70, 0.63), vec3(0.62, 0.58, 0.52), chk);
+    base *= 0.9 + 0.2 * vnoise(p * 9.0) + 0.06 * hash(floor(q));
+    return mix(base, vec3(0.40, 0.38, 0.35), grout);
+}
+vec3 wall_albedo(vec2 p) {
+    if (p.y < 0.12) return vec3(0.30, 0.25, 0.22);
+    vec2 b = vec2(0.30, 0.11);
+    float row = floor(p.y / b.y);
+    vec2 q = vec2(p.x / b.x + 0.5 * mod(row, 2.0), p.y / b.y);
+    vec2 g = abs(fract(q) - 0.5);
+    float mortar = max(smoothstep(0.46, 0.49, g.x), smoothstep(0.40, 0.47, g.y));
+    vec3 brick = vec3(0.78, 0.74, 0.66) * (0.88 + 0.18 * hash(floor(q)) + 0.08 * vnoise(p * 14.0));
+    return mix(brick, vec3(0.88, 0.87, 0.84), mortar);
+}
+void main() {
+    vec3 c;
+    if (v_kind == 0) {
+        float shade_k = 1.0;
+        for (int i = 0; i < u_n_shadows; ++i) {
+            vec2 d = v_pos.xy - u_shadows[i].xy;
+            shade_k -= 0.35 * exp(-dot(d, d) / (u_shadows[i].z * u_shadows[i].z));
+        }
+        c = shade(floor_albedo(v_pos.xy), vec3(0, 0, 1), v_pos, 40.0, 0.05) * max(shade_k, 0.3);
+    } else {
+        vec2 p = vec2(dot(v_pos, u_wall_u), v_pos.z);
+        c = shade(wall_albedo(p), u_wall_n, v_pos, 8.0, 0.0);
+    }
+    f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+}
+"""
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """Where the floor and the wall are.
+
+    Attributes
+    ----------
+    wall_point : (3,) float
+        A point on the wall plane (on the floor).
+    wall_normal : (3,) float
+        Horizontal unit normal of the wall, pointing at the camera.
+    floor_half_size : float
+        Half width of the floor along the wall; it reaches twice as far from the wall toward the
+        camera. The wall is 20 m high.
+    """
+
+    wall_point: np.ndarray
+    wall_normal: np.ndarray
+    floor_half_size: float = 40.0
+
+    @classmethod
+    def behind(cls, view: PinholeView, points: np.ndarray, margin: float = 1.5) -> Backdrop:
+        """Place the wall behind all ``points`` (N, 3) as seen from ``view``.
+
+        Parameters
+        ----------
+        view : PinholeView
+            The camera.
+        points : (N, 3) array_like
+            World points the wall must not hide (e.g. all landmarks of a clip).
+        margin : float
+            Distance in metres between the farthest point and the wall.
+        """
+        fwd = view.forward.copy()
+        fwd[2] = 0.0
+        if np.linalg.norm(fwd) < 1e-6:  # looking straight down: any horizontal direction works
+            fwd = view.rotation[1].copy()
+            fwd[2] = 0.0
+        fwd /= np.linalg.norm(fwd)
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        far = float(np.max(pts @ fwd)) + margin
+        centre = pts.mean(axis=0)
+        wall_point = centre + (far - float(centre @ fwd)) * fwd
+        wall_point[2] = 0.0
+        return cls(wall_point=wall_point, wall_normal=-fwd)
+
+
+def _sphere_mesh(n_lat: int = 16, n_lon: int = 24) -> np.ndarray:
+    """Unit-sphere triangles as a (N, 3) float32 vertex array."""
+    th = np.linspace(0.0, np.pi, n_lat + 1)
+    ph = np.linspace(0.0, 2.0 * np.pi, n_lon + 1)
+    grid = np.stack([np.outer(np.sin(th), np.cos(ph)), np.outer(np.sin(th), np.sin(ph)),
+                     np.outer(np.cos(th), np.ones_like(ph))], axis=-1)
+    a, b = grid[:-1, :-1], grid[1:, :-1]
+    c, d = grid[1:, 1:], grid[:-1, 1:]
+    tris = np.stack([a, b, c, a, c, d], axis=2).reshape(-1, 3)
+    return tris.astype(np.float32)
+
+
+def _cone_mesh(n_around: int = 20) -> np.ndarray:
+    """Open cylinder side as (angle, t) pairs, (N, 2) float32."""
+    ang = np.linspace(0.0, 2.0 * np.pi, n_around + 1)
+    a0, a1 = ang[:-1], ang[1:]
+    z, o = np.zeros_like(a0), np.ones_like(a0)
+    quads = np.stack([np.stack([a0, z], -1), np.stack([a1, z], -1), np.stack([a1, o], -1),
+                      np.stack([a0, z], -1), np.stack([a1, o], -1), np.stack([a0, o], -1)], 1)
+    return quads.reshape(-1, 2).astype(np.float32)
+
+
+def _backdrop_mesh(bd: Backdrop) -> np.ndarray:
+    """Floor and wall quads as (N, 4) float32: x, y, z, kind (0 floor, 1 wall)."""
+    n = np.asarray(bd.wall_normal, dtype=np.float64)
+    u = np.array([-n[1], n[0], 0.0])
+    c = np.asarray(bd.wall_point, dtype=np.float64)
+    s = bd.floor_half_size
+    top = np.array([0.0, 0.0, 20.0])
+    f = [c - s * u, c + s * u, c + s * u + 2 * s * n, c - s * u + 2 * s * n]  # wall -> camera
+    w = [c - s * u, c + s * u, c + s * u + top, c - s * u + top]
+    quads = []
+    for kind, q in ((0.0, f), (1.0, w)):
+        for i in (0, 1, 2, 0, 2, 3):
+            quads.append([*q[i], kind])
+    return np.asarray(quads, dtype=np.float32)
+
+
+def create_context():
+    """Create a headless OpenGL 3.3 context (EGL).
+
+    Returns
+    -------
+    moderngl.Context
+
+    Raises
+    ------
+    RuntimeError
+        If no EGL context can be created (missing libEGL / Mesa); the message names the fix.
+    """
+    import moderngl
+
+    try:
+        return moderngl.create_standalone_context(backend="egl")
+    except Exception as exc:  # glcontext raises plain Exceptions
+        raise RuntimeError(
+            "cannot create a headless OpenGL context through EGL "
+            f"({exc}); install the packages in scripts/apt-packages.txt "
+            "(libegl1, libgl1, libegl-mesa0, libgl1-mesa-dri)") from exc
+
+
+class Renderer:
+    """Renders phantom frames of a fixed size with one camera and backdrop.
+
+    Parameters
+    ----------
+    view : PinholeView
+        Camera; the output image is ``view.height`` x ``view.width``.
+    backdrop : Backdrop, optional
+        Floor and wall; no backdrop (grey) when omitted.
+    samples : int
+        MSAA samples (0 or 1 disables anti-aliasing).
+    ctx : moderngl.Context, optional
+        Context to share; a new EGL context when omitted.
+    """
+
+    def __init__(self, view: PinholeView, backdrop: Backdrop | None = None, *, samples: int = 4,
+                 ctx=None) -> None:
+        self.view = view
+        self.backdrop = backdrop
+        self.ctx = ctx or create_context()
+        self._own_ctx = ctx is None
+        size = (int(view.width), int(view.height))
+        ctx_ = self.ctx
+        self._samples = samples if samples > 1 else 0
+        self._fbo = ctx_.simple_framebuffer(size, components=4, samples=self._samples)
+        self._resolve = (ctx_.simple_framebuffer(size, components=4) if self._samples else
+                         self._fbo)
+        self._prog_ell = ctx_.program(vertex_shader=_VERT_ELLIPSOID, fragment_shader=_FRAG_FIGURE)
+        self._prog_cone = ctx_.program(vertex_shader=_VERT_CONE, fragment_shader=_FRAG_FIGURE)
+        self._prog_bg = ctx_.program(vertex_shader=_VERT_BACKDROP, fragment_shader=_FRAG_BACKDROP)
+        self._sphere = ctx_.buffer(_sphere_mesh().tobytes())
+        self._cone = ctx_.buffer(_cone_mesh().tobytes())
+        self._n_sphere = len(_sphere_mesh())
+        self._n_cone = len(_cone_mesh())
+        self._bg_vao = None
+        if backdrop is not None:
+            bg = ctx_.buffer(_backdrop_mesh(backdrop).tobytes())
+            self._bg_vao = ctx_.vertex_array(self._prog_bg, [(bg, "3f 1f", "in_pos", "in_kind")])
+        self._set_uniforms()
+
+    def _set_uniforms(self) -> None:
+        v = self.view
+        mvp = (v.gl_projection() @ v.gl_view()).astype(np.float32)
+        right, down, fwd = v.rotation
+        up = np.array([0.0, 0.0, 1.0])
+        key = -0.55 * fwd + 0.75 * up + 0.35 * right
+        fill = -0.6 * fwd - 0.2 * right + 0.2 * up
+        for prog in (self._prog_ell, self._prog_cone, self._prog_bg):
+            prog["u_mvp"].write(mvp.T.tobytes())  # GLSL is column-major
+            prog["u_key"].value = tuple(key / np.linalg.norm(key))
+            prog["u_fill"].value = tuple(fill / np.linalg.norm(fill))
+            prog["u_eye"].value = tuple(v.position)
+        if self.backdrop is not None:
+            n = np.asarray(self.backdrop.wall_normal, dtype=np.float64)
+            self._prog_bg["u_wall_u"].value = (-n[1], n[0], 0.0)
+            self._prog_bg["u_wall_n"].value = tuple(n)
+
+    def _draw_figure(self, prim: Primitives, flat: bool) -> None:
+        cones, ells, _ = prim.arrays()
+        ctx = self.ctx
+        for prog in (self._prog_ell, self._prog_cone):
+            prog["u_flat"].value = int(flat)
+        if len(ells):
+            buf = ctx.buffer(ells.tobytes())
+            vao = ctx.vertex_array(self._prog_ell, [
+                (self._sphere, "3f", "in_pos"),
+                (buf, "3f 3f 3f 3f 3f/i", "i_centre", "i_ax0", "i_ax1", "i_ax2", "i_col")])
+            vao.render(instances=len(ells))
+            vao.release()
+            buf.release()
+        if len(cones):
+            buf = ctx.buffer(cones.tobytes())
+            vao = ctx.vertex_array(self._prog_cone, [
+                (self._cone, "2f", "in_at"),
+                (buf, "3f 1f 3f 1f 3f/i", "i_p0", "i_r0", "i_p1", "i_r1", "i_col")])
+            vao.render(instances=len(cones))
+            vao.release()
+            buf.release()
+
+    def _draw_backdrop(self, prim: Primitives) -> None:
+        if self._bg_vao is None:
+            return
+        _, _, shadows = prim.arrays()
+        shadows = shadows[:8]
+        pad = np.zeros((8, 3), dtype=np.float32)
+        pad[: len(shadows)] = shadows
+        self._prog_bg["u_shadows"].write(pad.tobytes())
+        self._prog_bg["u_n_shadows"].value = len(shadows)
+        self._bg_vao.render()
+
+    def _read(self, fbo) -> np.ndarray:
+        data = fbo.read(components=3, alignment=1)
+        img = np.frombuffer(data, dtype=np.uint8).reshape(self.view.height, self.view.width, 3)
+        return img[::-1].copy()
+
+    def render(self, prim: Primitives) -> np.ndarray:
+        """Render one frame.
+
+        Parameters
+        ----------
+        prim : Primitives
+            The figure (and its floor shadows) for this frame.
+
+        Returns
+        -------
+        (H, W, 3) uint8
+            RGB image, row 0 at the top.
+        """
+        import moderngl
+
+        ctx = self.ctx
+        self._fbo.use()
+        ctx.clear(0.80, 0.82, 0.84, 1.0, depth=1.0)
+        ctx.enable(moderngl.DEPTH_TEST)
+        ctx.disable(moderngl.CULL_FACE)
+        self._draw_backdrop(prim)
+        self._draw_figure(prim, flat=False)
+        if self._samples:
+            ctx.copy_framebuffer(self._resolve, self._fbo)
+        return self._read(self._resolve)
+
+    def render_mask(self, prim: Primitives) -> np.ndarray:
+        """Coverage of the figure alone (no backdrop, no anti-aliasing).
+
+        Parameters
+        ----------
+        prim : Primitives
+            What to rasterise.
+
+        Returns
+        -------
+        (H, W) bool
+            True where a primitive covers the pixel centre.
+        """
+        import moderngl
+
+        ctx = self.ctx
+        fbo = ctx.simple_framebuffer((self.view.width, self.view.height), components=4)
+        try:
+            fbo.use()
+            ctx.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+            ctx.enable(moderngl.DEPTH_TEST)
+            flat = Primitives(cones=[c[:8] + [1.0, 1.0, 1.0] for c in prim.cones],
+                              ellipsoids=[e[:12] + [1.0, 1.0, 1.0] for e in prim.ellipsoids])
+            self._draw_figure(flat, flat=True)
+            return self._read(fbo)[..., 0] > 127
+        finally:
+            fbo.release()
+
+    def release(self) -> None:
+        """Free the GL objects (and the context if this renderer created it)."""
+        for obj in (self._fbo, self._resolve, self._prog_ell, self._prog_cone, self._prog_bg,
+                    self._sphere, self._cone, self._bg_vao):
+            if obj is not None:
+                try:
+                    obj.release()
+                except Exception:
+                    pass
+        if self._own_ctx:
+            self.ctx.release()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
