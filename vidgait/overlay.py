@@ -47,12 +47,14 @@ def draw_skeleton(rgb: np.ndarray, image: np.ndarray, visibility: np.ndarray | N
 class H264Writer:
     """Write RGB frames with their own timestamps to an H.264 (yuv420p) mp4 that browsers play.
 
-    Timestamps are kept (millisecond time base), so variable-frame-rate clips stay in sync. Odd
-    frame sizes are padded by one pixel (yuv420p needs even sizes).
+    Timestamps are kept in ``time_base`` units (milliseconds by default), so variable-frame-rate
+    clips stay in sync; a constant-rate source can pass ``time_base=1/fps`` for exact frame times.
+    Odd frame sizes are padded by one pixel (yuv420p needs even sizes).
     """
 
     def __init__(self, path: str | os.PathLike[str], width: int, height: int, fps: float, *,
-                 crf: int = 23, preset: str = "veryfast") -> None:
+                 crf: int = 23, preset: str = "veryfast",
+                 time_base: Fraction = Fraction(1, 1000)) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._w, self._h = width + width % 2, height + height % 2
@@ -62,10 +64,11 @@ class H264Writer:
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = self._w, self._h
         self._stream.pix_fmt = "yuv420p"
-        self._stream.codec_context.time_base = Fraction(1, 1000)  # timestamps in ms, kept as is
-        self._stream.time_base = Fraction(1, 1000)
+        self._tb = time_base
+        self._stream.codec_context.time_base = time_base  # frame times kept as given
+        self._stream.time_base = time_base
         self._stream.options = {"crf": str(crf), "preset": preset}
-        self._last_ms = -1
+        self._last_pts = -1
 
     def write(self, rgb: np.ndarray, timestamp_ms: float) -> None:
         """Add one RGB frame shown at ``timestamp_ms`` (later than the previous one)."""
@@ -73,8 +76,8 @@ class H264Writer:
             rgb = cv2.copyMakeBorder(rgb, 0, self._h - rgb.shape[0], 0, self._w - rgb.shape[1],
                                      cv2.BORDER_REPLICATE)
         frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-        ms = max(int(round(timestamp_ms)), self._last_ms + 1)
-        frame.pts, frame.time_base, self._last_ms = ms, Fraction(1, 1000), ms
+        pts = max(int(round(timestamp_ms / 1000 / self._tb)), self._last_pts + 1)
+        frame.pts, frame.time_base, self._last_pts = pts, self._tb, pts
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
 
