@@ -1,8 +1,8 @@
-"""Does a pose estimator see the phantom where the truth says it is?
+"""Does the pose stage see the phantom where the truth says it is?
 
-Runs MediaPipe's pose landmarker (VIDEO mode) on a phantom clip and compares its 2D landmarks with
-the truth projections, in percent of the body height in pixels. Until vidgait's own pose stage is
-final this calls mediapipe directly; mediapipe is imported inside the functions only.
+Runs vidgait's own pose stage (:func:`vidgait.pose.estimate_poses`, MediaPipe in VIDEO mode) on a
+phantom clip and compares its 2D landmarks with the truth projections, in percent of the body
+height in pixels.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 
 from vidgait.landmarks import INDEX
 from vidgait.phantom.truth import PhantomTruth, load_truth
+from vidgait.sequence import PoseSequence
 
 #: landmark groups scored by :func:`compare` (person's sides)
 GROUPS: dict[str, tuple[int, ...]] = {
@@ -26,28 +27,6 @@ GROUPS: dict[str, tuple[int, ...]] = {
     "heels": (INDEX["left_heel"], INDEX["right_heel"]),
     "toes": (INDEX["left_foot_index"], INDEX["right_foot_index"]),
 }
-
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
-
-
-@dataclass(eq=False)
-class Detections:
-    """MediaPipe's answer per frame.
-
-    Attributes
-    ----------
-    found : (T,) bool
-        A person was detected.
-    uv : (T, 33, 2) float64
-        Landmarks in pixels (NaN where not found).
-    visibility : (T, 33) float64
-        Visibility scores (0 where not found).
-    """
-
-    found: np.ndarray
-    uv: np.ndarray
-    visibility: np.ndarray
-
 
 @dataclass(eq=False)
 class ValidationReport:
@@ -89,69 +68,34 @@ class ValidationReport:
                 "side_swap_rate": self.side_swap_rate}
 
 
-def detect_video(video_path: str | Path, model_path: str | Path | None = None) -> Detections:
-    """Run MediaPipe's pose landmarker on every frame of a video.
+def detect_video(video_path: str | Path, model: str = "full") -> PoseSequence:
+    """Run the pose stage on a phantom clip (of any length: the two-stride minimum is lifted)."""
+    from vidgait.pose import PoseOptions, estimate_poses
+    from vidgait.video import VideoLimits
 
-    Parameters
-    ----------
-    video_path : str or Path
-        The clip.
-    model_path : str or Path, optional
-        ``pose_landmarker_*.task`` bundle; ``models/pose_landmarker_full.task`` when omitted.
-
-    Returns
-    -------
-    Detections
-    """
-    import av
-    import mediapipe as mp
-    from mediapipe.tasks.python import BaseOptions, vision
-
-    model = Path(model_path) if model_path else DEFAULT_MODEL
-    opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(model)),
-                                        running_mode=vision.RunningMode.VIDEO)
-    found, uvs, vis = [], [], []
-    with vision.PoseLandmarker.create_from_options(opts) as landmarker, \
-            av.open(str(video_path)) as container:
-        stream = container.streams.video[0]
-        for i, frame in enumerate(container.decode(stream)):
-            # PyAV pads rows to its line size: mediapipe needs a contiguous array
-            rgb = np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
-            ms = int(round(float(frame.time) * 1000)) if frame.time is not None else i * 33
-            result = landmarker.detect_for_video(
-                mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ms)
-            h, w = rgb.shape[:2]
-            if result.pose_landmarks:
-                pts = result.pose_landmarks[0]
-                uvs.append([[p.x * w, p.y * h] for p in pts])
-                vis.append([p.visibility or 0.0 for p in pts])
-                found.append(True)
-            else:
-                uvs.append(np.full((33, 2), np.nan))
-                vis.append(np.zeros(33))
-                found.append(False)
-    return Detections(found=np.asarray(found, bool), uv=np.asarray(uvs, np.float64),
-                      visibility=np.asarray(vis, np.float64))
+    return estimate_poses(video_path, options=PoseOptions(model=model),
+                          limits=VideoLimits(min_duration_s=0.0))
 
 
-def compare(truth: PhantomTruth, det: Detections) -> ValidationReport:
+def compare(truth: PhantomTruth, det: PoseSequence) -> ValidationReport:
     """Score detections against the truth projections.
 
     Parameters
     ----------
     truth : PhantomTruth
         The clip's truth.
-    det : Detections
-        Estimator output for the same frames.
+    det : PoseSequence
+        Pose-stage output for the same frames.
 
     Returns
     -------
     ValidationReport
     """
-    n = min(truth.n_frames, len(det.found))
+    n = min(truth.n_frames, len(det))
     found = det.found[:n]
+    uv_det = det.image[:n, :, :2].astype(np.float64)
     scale = truth.height_px[:n, None] / 100.0
-    err = np.linalg.norm(det.uv[:n] - truth.landmarks_2d[:n], axis=-1) / scale  # (n, 33) in %
+    err = np.linalg.norm(uv_det - truth.landmarks_2d[:n], axis=-1) / scale  # (n, 33) in %
     med, p95 = {}, {}
     for name, idx in GROUPS.items():
         e = err[found][:, list(idx)].ravel()
@@ -162,7 +106,7 @@ def compare(truth: PhantomTruth, det: Detections) -> ValidationReport:
     swapped = [INDEX[f"{s}_{j}"] for j in ("hip", "knee", "ankle") for s in ("right", "left")]
     direct = np.nansum(err[found][:, legs], axis=1)
     crossed = np.nansum(np.linalg.norm(
-        det.uv[:n][found][:, legs] - truth.landmarks_2d[:n][found][:, swapped], axis=-1)
+        uv_det[found][:, legs] - truth.landmarks_2d[:n][found][:, swapped], axis=-1)
         / scale[found], axis=1)
     # swapped: the crossed assignment fits better by more than 1 % of body height per point
     margin = 0.01 * 100.0 * len(legs)
@@ -177,7 +121,9 @@ def compare(truth: PhantomTruth, det: Detections) -> ValidationReport:
                             median_pct=med, p95_pct=p95, side_swap_rate=swap_rate)
 
 
-def validate_clip(video_path: str | Path, model_path: str | Path | None = None
-                  ) -> ValidationReport:
-    """Detect the phantom in ``video_path`` and score it against the truth file beside it."""
-    return compare(load_truth(video_path), detect_video(video_path, model_path))
+def validate_clip(video_path: str | Path, model: str = "full") -> ValidationReport:
+    """Detect the phantom in ``video_path`` and score it against the truth file beside it.
+
+    ``model`` is a model name (lite, full, heavy) or a path to a ``.task`` bundle.
+    """
+    return compare(load_truth(video_path), detect_video(video_path, model))
