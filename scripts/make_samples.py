@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from vidgait.phantom import render_clip
-from vidgait.synth.walker import Camera, GaitParams, simulate, walkway_centre
+from vidgait.phantom.setup import RecordingSetup
+from vidgait.synth.walker import Camera, GaitParams, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 DURATION_S = 5.5
@@ -61,12 +62,8 @@ SAMPLES: tuple[Sample, ...] = (
 
 def camera_for(sample: Sample) -> Camera:
     """The walker's camera for a sample, aimed at the middle of its walkway."""
-    centre = walkway_centre(simulate(sample.params))
     w, h = sample.size
-    if sample.view == "front":
-        return Camera.front(centre, width=w, height=h)
-    # 6.5 m away so the whole walk stays in the picture
-    return Camera.side(centre, width=w, height=h, distance=6.5)
+    return RecordingSetup(view=sample.view, width=w, height=h).camera(simulate(sample.params))
 
 
 def _changed_params(params: GaitParams) -> dict:
