@@ -295,3 +295,30 @@ def test_mediapipe_finds_phantom(tmp_path, gl_ctx, view):
     assert rep.median_pct["heels"] < (3.0 if view == "side" else 4.5), rep.to_dict()
     # MediaPipe's left_hip lands on the figure's LEFT hip (the person's side)
     assert rep.side_swap_rate < (0.15 if view == "side" else 0.05), rep.to_dict()
+
+
+# ------------------------------------------------------------------------------ command line
+def _vidgait(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "vidgait.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_phantom_renders_clip_and_truth(tmp_path, gl_ctx):
+    r = _vidgait("phantom", "-o", str(tmp_path), "--view", "front", "--size", "360x640",
+                 "--duration", "1", "--fps", "24", "--trendelenburg-side", "left",
+                 "--pelvic-drop", "6", "--name", "clinic")
+    assert r.returncode == 0, r.stderr
+    truth = load_truth(tmp_path / "clinic.mp4")
+    assert (truth.view.width, truth.view.height) == (360, 640)
+    assert truth.params["trendelenburg_side"] == "left" and truth.params["path"] == "toward"
+    assert truth.n_frames == 24
+
+
+def test_cli_phantom_refuses_out_of_range_parameters(tmp_path):
+    r = _vidgait("phantom", "-o", str(tmp_path), "--limp-severity", "3")
+    assert r.returncode == 2 and "limp_severity" in r.stderr and "Traceback" not in r.stderr
+    r = _vidgait("phantom", "-o", str(tmp_path), "--size", "641x480")
+    assert r.returncode == 2 and "even" in r.stderr

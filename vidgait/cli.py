@@ -111,6 +111,53 @@ def _cmd_overlay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x720, not {text!r}") from None
+    if w <= 0 or h <= 0 or w % 2 or h % 2:
+        raise argparse.ArgumentTypeError("width and height must be positive and even")
+    return w, h
+
+
+def _cmd_phantom(args: argparse.Namespace) -> int:
+    from vidgait.phantom import render_clip
+    from vidgait.phantom.setup import RecordingSetup
+    from vidgait.synth.walker import GaitParams, simulate
+
+    width, height = args.size
+    try:
+        setup = RecordingSetup(view=args.view, distance_m=args.distance,
+                               camera_height_m=args.camera_height, vertical_fov_deg=args.fov,
+                               width=width, height=height, fps=args.fps, noise=args.noise,
+                               crf=args.crf)
+        params = GaitParams(
+            height_m=args.height_cm / 100.0, cadence_steps_per_min=args.cadence,
+            speed_m_s=args.speed, duration_s=args.duration, fps=args.fps, path=setup.path,
+            painful_side=args.painful_side, limp_severity=args.limp_severity,
+            trendelenburg_side=args.trendelenburg_side, pelvic_drop_deg=args.pelvic_drop,
+            trunk_lean_deg=args.trunk_lean)
+    except ValueError as exc:  # a parameter out of its range
+        raise InputError(f"phantom: {exc}") from exc
+    out = Path(args.output) / f"{args.name or 'phantom_' + args.view}.mp4"
+    clip = render_clip(params, setup.camera(simulate(params)), out, noise=setup.noise,
+                       crf=setup.crf, seed=args.seed)
+    print(f"{clip.video_path}: {clip.width}x{clip.height}, {clip.n_frames} frames at "
+          f"{clip.fps:g} fps, rendered at {clip.seconds_per_frame:.3f} s/frame")
+    print(f"{clip.truth_path}: true angles, events and summary")
+    if args.validate:
+        from vidgait.phantom.validate import validate_clip
+
+        with _native_logs_aside(args.verbose):
+            rep = validate_clip(clip.video_path)
+        errs = ", ".join(f"{k} {v:.1f}" for k, v in rep.median_pct.items())
+        print(f"pose stage: person found in {100 * rep.detection_rate:.1f}% of frames; median "
+              f"landmark error (% of body height): {errs}; left/right swapped in "
+              f"{100 * rep.side_swap_rate:.1f}% of frames")
+    return EXIT_OK
+
+
 def _cmd_models(args: argparse.Namespace) -> int:
     from vidgait import models
 
@@ -163,6 +210,41 @@ def build_parser() -> argparse.ArgumentParser:
     ov.add_argument("poses", help="pose file written by `vidgait pose`")
     ov.add_argument("-o", "--output", required=True, help="output video (.mp4)")
     ov.set_defaults(func=_cmd_overlay)
+
+    ph = sub.add_parser("phantom", help="render a walking phantom with known truth for a camera "
+                                        "setup (mp4 + .truth.json)")
+    ph.add_argument("-o", "--output", required=True, help="output folder")
+    ph.add_argument("--name", help="file name without suffix (default phantom_<view>)")
+    cam = ph.add_argument_group("camera")
+    cam.add_argument("--view", choices=["side", "front", "back", "oblique"], default="side",
+                     help="side: walks across; front: toward the camera; back: away (side)")
+    cam.add_argument("--distance", type=float, help="camera distance from the walkway middle, m "
+                                                    "(default 6.5 side, 8 front/back, 6 oblique)")
+    cam.add_argument("--camera-height", type=float, default=1.0, help="lens height, m (1.0)")
+    cam.add_argument("--fov", type=float, help="vertical field of view, degrees "
+                                               "(default 40 side, 50 front/back, 45 oblique)")
+    cam.add_argument("--size", type=_size, default=(1280, 720),
+                     help="picture WIDTHxHEIGHT, e.g. 720x1280 for a portrait phone (1280x720)")
+    cam.add_argument("--fps", type=float, default=30.0, help="frame rate (30)")
+    cam.add_argument("--noise", type=float, default=0.0, help="sensor noise SD, grey levels (0)")
+    cam.add_argument("--crf", type=int, default=23, help="H.264 compression, 23 default")
+    walk = ph.add_argument_group("walker")
+    walk.add_argument("--duration", type=float, default=5.5, help="seconds (5.5)")
+    walk.add_argument("--height-cm", type=float, default=170.0, help="body height, cm (170)")
+    walk.add_argument("--cadence", type=float, default=105.0, help="steps per minute (105)")
+    walk.add_argument("--speed", type=float, default=1.25, help="walking speed, m/s (1.25)")
+    walk.add_argument("--painful-side", choices=["left", "right"],
+                      help="antalgic limp protecting this knee")
+    walk.add_argument("--limp-severity", type=float, default=0.0, help="0..1 (0)")
+    walk.add_argument("--trendelenburg-side", choices=["left", "right"],
+                      help="weak hip abductors: the other side's pelvis drops in its stance")
+    walk.add_argument("--pelvic-drop", type=float, default=0.0, help="extra drop, degrees (0)")
+    walk.add_argument("--trunk-lean", type=float, default=0.0,
+                      help="compensating trunk lean over the stance leg, degrees (0)")
+    ph.add_argument("--seed", type=int, default=0, help="noise seed (0)")
+    ph.add_argument("--validate", action="store_true",
+                    help="also run the pose stage and print its landmark error against the truth")
+    ph.set_defaults(func=_cmd_phantom)
 
     mod = sub.add_parser("models", help="list or provision pose models")
     mod.add_argument("action", choices=["list", "fetch"])
