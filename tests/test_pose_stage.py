@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import shared_video, write_video
+from conftest import REPO, shared_video, write_video
 from vidgait import landmarks as L
 from vidgait.errors import NoPersonError
 from vidgait.pose import PoseOptions, estimate_poses
@@ -72,6 +72,27 @@ def test_sports2d_demo_follows_the_walker_not_the_jumper() -> None:
     t_found = seq.t[seq.found]
     assert t_found[0] > 1.0 and t_found[-1] < 7.0  # she enters at ~1.5 s and leaves at ~6.5 s
     assert nearer_side(seq) == "left"  # she faces image-left: her left side is visible
+
+
+SAMPLES = sorted((REPO / "sample_videos").glob("*.mp4"))
+
+
+def test_samples_are_shipped() -> None:
+    assert len(SAMPLES) >= 3
+
+
+@pytest.mark.parametrize("clip", SAMPLES, ids=lambda p: p.stem)
+def test_pose_stage_on_shipped_samples(clip: Path) -> None:
+    from vidgait.phantom import load_truth
+    from vidgait.phantom.validate import compare
+
+    seq = estimate_poses(clip)
+    rep = compare(load_truth(clip), seq)
+    assert rep.detection_rate >= 0.95, rep.to_dict()
+    assert anatomy_ok(seq) >= 0.95
+    for group in ("shoulders", "hips", "knees", "ankles"):
+        assert rep.median_pct[group] < 3.0, rep.to_dict()  # % of body height
+    assert rep.side_swap_rate < 0.15, rep.to_dict()  # patient's sides labelled correctly
 
 
 def test_no_person_is_refused(tmp_path: Path) -> None:
