@@ -64,9 +64,9 @@ def main() -> None:
     st.set_page_config(page_title="vidgait", layout="wide")
     st.title("vidgait - gait analysis from a walking video")
     st.caption("Processing is local: the video never leaves this computer.")
-    samples = sorted(SAMPLES.glob("*.mp4"))
-    choice = st.radio("Video", ["Upload a clip"] + [f"Sample: {p.name}" for p in samples],
-                      horizontal=True)
+    samples = sorted(SAMPLES.glob("*.mp4"), key=lambda p: "side" not in p.name)  # side view first
+    choice = st.radio("Video", [f"Sample: {p.name}" for p in samples] + ["Upload a clip"],
+                      horizontal=True)  # a bundled sample by default: a result without any file
     if choice == "Upload a clip":
         up = st.file_uploader(
             f"Walking clip ({', '.join(s.lstrip('.') for s in VIDEO_SUFFIXES)}; "
