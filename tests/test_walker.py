@@ -49,7 +49,8 @@ def test_angles_are_recovered_from_segment_frames(normal):
         assert np.allclose(-sign * rot, a["hip_rotation"], atol=1e-6)
         thigh = normal.joints[f"{side}_knee"] - normal.joints[f"{side}_hip"]
         shank = normal.joints[f"{side}_ankle"] - normal.joints[f"{side}_knee"]
-        cos = np.sum(thigh * shank, 1) / np.linalg.norm(thigh, axis=1) / np.linalg.norm(shank, axis=1)
+        norms = np.linalg.norm(thigh, axis=1) * np.linalg.norm(shank, axis=1)
+        cos = np.sum(thigh * shank, 1) / norms
         assert np.allclose(np.degrees(np.arccos(np.clip(cos, -1, 1))), np.abs(a["knee_flexion"]),
                            atol=1e-4)
     lm = normal.landmarks
@@ -151,7 +152,8 @@ def test_side_camera_geometry(normal):
     hip_x = seq.image[seq.found, INDEX["left_hip"], 0]
     assert hip_x[-1] < hip_x[0]  # seen from its left, the walker moves to image-left
     # the near (left) leg is more visible than the far one
-    assert seq.visibility[:, INDEX["left_knee"]].mean() > seq.visibility[:, INDEX["right_knee"]].mean()
+    vis = seq.visibility
+    assert vis[:, INDEX["left_knee"]].mean() > vis[:, INDEX["right_knee"]].mean()
     w = seq.world[seq.found]
     mid = 0.5 * (w[:, INDEX["left_hip"]] + w[:, INDEX["right_hip"]])
     assert np.allclose(mid, 0, atol=1e-5)
@@ -188,7 +190,8 @@ def test_noise_dropouts_and_swaps_are_as_requested(normal):
 @settings(max_examples=12, deadline=None, derandomize=True,
           phases=(Phase.explicit, Phase.reuse, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow])
-@given(height=st.floats(1.45, 1.95), cadence=st.floats(85, 125), stride_per_height=st.floats(0.7, 0.9),
+@given(height=st.floats(1.45, 1.95), cadence=st.floats(85, 125),
+       stride_per_height=st.floats(0.7, 0.9),
        severity=st.floats(0, 0.6), side=st.sampled_from(["left", "right"]))
 def test_random_walkers_are_plausible(height, cadence, stride_per_height, severity, side):
     speed = stride_per_height * height * cadence / 120.0

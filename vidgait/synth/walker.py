@@ -24,9 +24,9 @@ The walker is *built* from Cardan angles, so its truth is exact by construction:
 Gait timing
 -----------
 Each curve shape is given as key points on a nominal cycle with toe-off at 60 %, interpolated by a
-periodic cubic spline (C2, periodic). Each side's own cycle phase is mapped onto the nominal phase by
-a smooth monotone warp that moves 60 % onto that side's actual toe-off, so events are exactly known
-and curves stay smooth when stance is shortened by a limp.
+periodic cubic spline (C2, periodic). Each side's own cycle phase is mapped onto the nominal
+phase by a smooth monotone warp that moves 60 % onto that side's actual toe-off, so events are
+exactly known and curves stay smooth when stance is shortened by a limp.
 
 Contact with the floor
 ----------------------
@@ -96,7 +96,8 @@ class GaitParams:
         excursion shrinks by ``stiff_knee_factor * limp_severity``; the hip flexes more, by
         ``stiff_knee_hip_compensation`` times the knee flexion lost, to clear the foot.
     trendelenburg_side : {"left", "right"} or None
-        Weak side: during its single-leg stance the OTHER side's pelvis drops by ``pelvic_drop_deg``.
+        Weak side: during its single-leg stance the OTHER side's pelvis drops by
+        ``pelvic_drop_deg``.
     trunk_lean_deg : float
         Extra lateral trunk lean toward the stance leg during single stance on the lean side
         (``trendelenburg_side`` if set, else ``painful_side``).
@@ -232,12 +233,13 @@ def _bump(phase: np.ndarray, start: float, end: float) -> np.ndarray:
 
 
 def _stance_weight(phase: np.ndarray, tim: _Timing, side: Side) -> np.ndarray:
-    """Load share (0..1) of ``side``: ramps up over initial and down over terminal double support."""
+    """Load share (0..1) of ``side``, ramping up/down over initial/terminal double support."""
     stance = tim.stance(side)
     ss0, ss1 = tim.single_support(side)
     up = 0.5 * (1 - np.cos(np.pi * np.clip(phase / ss0, 0, 1)))
     down = 0.5 * (1 + np.cos(np.pi * np.clip((phase - ss1) / (stance - ss1), 0, 1)))
-    return np.where(phase < ss0, up, np.where(phase < ss1, 1.0, np.where(phase < stance, down, 0.0)))
+    late = np.where(phase < stance, down, 0.0)
+    return np.where(phase < ss0, up, np.where(phase < ss1, 1.0, late))
 
 
 # ---------------------------------------------------------------------------------------- angles
@@ -365,7 +367,8 @@ def _chain(ang: dict, p: GaitParams, t: np.ndarray) -> tuple[dict, dict]:
     for s, sign in (("left", 1.0), ("right", -1.0)):
         q = a[s]
         seg[f"{s}_thigh"] = (seg["pelvis"] @ _rot(1, -q["hip_flexion"])
-                             @ _rot(0, -sign * q["hip_adduction"]) @ _rot(2, -sign * q["hip_rotation"]))
+                             @ _rot(0, -sign * q["hip_adduction"])
+                             @ _rot(2, -sign * q["hip_rotation"]))
         seg[f"{s}_shank"] = seg[f"{s}_thigh"] @ _rot(1, q["knee_flexion"])
         seg[f"{s}_foot"] = (seg[f"{s}_shank"] @ _rot(2, sign * p.foot_toe_out_deg)
                             @ _rot(1, -q["ankle_dorsiflexion"]))
@@ -386,7 +389,8 @@ def _chain(ang: dict, p: GaitParams, t: np.ndarray) -> tuple[dict, dict]:
         arm = -0.5 * p.arm_swing_deg * np.cos(2 * np.pi * own) - 3.0
         seg[f"{s}_upper_arm"] = seg["thorax"] @ _rot(1, -arm) @ _rot(0, -sign * 6.0)
         seg[f"{s}_forearm"] = seg[f"{s}_upper_arm"] @ _rot(1, -(20.0 + 0.5 * (arm + 3.0)))
-        jt[f"{s}_shoulder"] = jt["neck"] + _apply(seg["thorax"], (0, sign * b["shoulder_width"] / 2, 0))
+        jt[f"{s}_shoulder"] = jt["neck"] + _apply(seg["thorax"],
+                                                  (0, sign * b["shoulder_width"] / 2, 0))
         jt[f"{s}_elbow"] = jt[f"{s}_shoulder"] + _apply(
             seg[f"{s}_upper_arm"], (0, 0, -b["upper_arm_length"]))
         jt[f"{s}_wrist"] = jt[f"{s}_elbow"] + _apply(
@@ -412,7 +416,7 @@ def _pelvis_velocity(jt: dict, t: np.ndarray, p: GaitParams, tim: _Timing,
 
 
 def _pelvis_height(jt: dict, ang: dict, tim: _Timing) -> np.ndarray:
-    """Pelvis height (T,) m that puts the load-weighted lowest point of the stance feet on the floor."""
+    """Pelvis height (T,) m: the load-weighted lowest point of the stance feet is on the floor."""
     num = np.zeros(jt["pelvis"].shape[0])
     den = np.zeros_like(num)
     for s in SIDES:
@@ -646,8 +650,9 @@ class Camera:
               height: int = 1920) -> Camera:
         """Camera ahead of the walker (the walker approaches it), ``distance`` m from target."""
         tx, ty, _ = np.asarray(target, dtype=float)
-        return cls((tx + distance, ty, cam_height), (tx, ty, cam_height), focal_px=cls.focal_from_fov(
-            vertical_fov_deg, height), width=width, height=height)
+        return cls((tx + distance, ty, cam_height), (tx, ty, cam_height),
+                   focal_px=cls.focal_from_fov(vertical_fov_deg, height), width=width,
+                   height=height)
 
     @classmethod
     def back(cls, target: np.ndarray | tuple = (0, 0, 0), *, distance: float = 8.0,
@@ -655,8 +660,9 @@ class Camera:
              height: int = 1920) -> Camera:
         """Camera behind the walker (the walker walks away from it)."""
         tx, ty, _ = np.asarray(target, dtype=float)
-        return cls((tx - distance, ty, cam_height), (tx, ty, cam_height), focal_px=cls.focal_from_fov(
-            vertical_fov_deg, height), width=width, height=height)
+        return cls((tx - distance, ty, cam_height), (tx, ty, cam_height),
+                   focal_px=cls.focal_from_fov(vertical_fov_deg, height), width=width,
+                   height=height)
 
     @classmethod
     def oblique(cls, target: np.ndarray | tuple = (0, 0, 0), *, angle_deg: float = 45.0,
