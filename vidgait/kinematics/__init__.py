@@ -1,0 +1,23 @@
+"""The kinematics core: pure numpy/scipy functions from a pose sequence to a gait analysis.
+
+Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning),
+:mod:`~vidgait.kinematics.view` (views and walking passes), :mod:`~vidgait.kinematics.angles`,
+:mod:`~vidgait.kinematics.events`, :mod:`~vidgait.kinematics.spatiotemporal`,
+:mod:`~vidgait.kinematics.limp`, :mod:`~vidgait.kinematics.pelvis`, and
+:mod:`~vidgait.kinematics.analysis` (``analyze``). Sign conventions are written once, in
+:mod:`~vidgait.kinematics.conventions`. No file I/O, mediapipe, cv2 or streamlit here.
+"""
+
+from vidgait.kinematics.analysis import NOT_MEASURABLE, GaitAnalysis, analyze
+from vidgait.kinematics.angles import frontal_angles, sagittal_angles, transverse_angles
+from vidgait.kinematics.events import Stride, build_strides, normalize_cycles, zeni
+from vidgait.kinematics.limp import LimpAssessment, assess_limp, gait_asymmetry, symmetry_index
+from vidgait.kinematics.signal import Conditioned, condition, lowpass
+from vidgait.kinematics.view import Pass, find_passes
+
+__all__ = [
+    "NOT_MEASURABLE", "Conditioned", "GaitAnalysis", "LimpAssessment", "Pass", "Stride",
+    "analyze", "assess_limp", "build_strides", "condition", "find_passes", "frontal_angles",
+    "gait_asymmetry", "lowpass", "normalize_cycles", "sagittal_angles", "symmetry_index",
+    "transverse_angles", "zeni",
+]

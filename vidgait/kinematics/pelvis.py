@@ -1,0 +1,99 @@
+"""Pelvis, trunk and foot metrics from a front or back view, on stride-averaged curves.
+
+Noise in a single frame is large compared with a pelvic drop of a few degrees (the hip line is only
+~0.2 m wide), and the maximum of a noisy signal is biased upward. So, as Dingenen et al. (2018)
+advise (average at least 7 steps), each metric is read from the MEAN curve over strides (time-
+normalised to the stance side's cycle); the SD across strides of the per-stride values is reported
+beside it.
+
+* pelvic drop of side X: during the OTHER leg's single-leg stance, the largest fall of X's pelvis
+  below level, ``max(-pelvic_obliquity_X)``, degrees. A weak stance side (Trendelenburg) makes the
+  swing side's value large. Flag: beyond ~8 deg (mean + 2 SD of Schwartz 2008) or a left/right
+  difference beyond the 2.7-2.8 deg smallest detectable difference of 2-D drop (Dingenen 2018).
+* trunk lean over stance of side S: the largest lean toward S during S's single-leg stance, deg.
+* obliquity range of side S: peak-to-peak of S's obliquity over its mean cycle, deg.
+* foot progression of side S (world landmarks, weak): mean over the middle half of stance, deg.
+* hip rotation of side S in swing (world landmarks, weak): mean over the swing of the angle about
+  the thigh between the hip line and the knee flexion axis (defined while the knee flexes >= 20
+  deg), internal positive. Meant for LEFT vs RIGHT comparison, not as an absolute angle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vidgait.kinematics.conventions import SIDES, other
+from vidgait.kinematics.events import Stride, normalize_cycles
+
+
+def _summary(curve_value: float, per_stride: list[float]) -> dict[str, float]:
+    v = np.asarray(per_stride, float)
+    return {"mean": float(curve_value), "sd": float(v.std(ddof=1)) if v.size > 1 else float("nan"),
+            "n": int(v.size)}
+
+
+def _window(n: int, a_pct: float, b_pct: float) -> slice:
+    return slice(int(np.floor(a_pct * (n - 1) / 100)), int(np.ceil(b_pct * (n - 1) / 100)) + 1)
+
+
+def _swing_mean(t: np.ndarray, y: np.ndarray, st: Stride) -> float:
+    """Mean of the finite values of ``y`` during the stride's swing (NaN if none)."""
+    v = y[(t >= st.to) & (t <= st.next_hs)]
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if v.size >= 3 else float("nan")
+
+
+def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
+                   strides: list[Stride],
+                   transverse: dict[str, dict[str, np.ndarray]] | None = None
+                   ) -> dict[str, dict[str, dict[str, float]]]:
+    """Pelvis, trunk and foot metrics per side.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s.
+    frontal : dict side -> {"pelvic_obliquity", "trunk_lean", ...} -> (N,) degrees
+        From :func:`vidgait.kinematics.angles.frontal_angles`.
+    strides : list of Stride
+    transverse : dict side -> {"foot_progression", ...} -> (N,) degrees, optional
+
+    Returns
+    -------
+    dict side -> metric -> {"mean", "sd", "n"}
+        ``pelvic_drop_deg`` (of THAT side, while the other leg stands alone),
+        ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``foot_progression_deg``,
+        ``hip_rotation_swing_deg``.
+    """
+    out: dict[str, dict[str, dict[str, float]]] = {s: {} for s in SIDES}
+    for s in SIDES:
+        o = other(s)
+        own = [st for st in strides if st.side == s and st.hs >= t[0] and st.next_hs <= t[-1]]
+        if not own:
+            continue
+        ss_a = 100 * np.mean([(st.opp_to - st.hs) / st.duration for st in own])
+        ss_b = 100 * np.mean([(st.opp_hs - st.hs) / st.duration for st in own])
+        drop = normalize_cycles(t, -frontal[o]["pelvic_obliquity"], own, s)
+        lean = normalize_cycles(t, frontal[s]["trunk_lean"], own, s)
+        obl = normalize_cycles(t, frontal[s]["pelvic_obliquity"], own, s)
+        if len(drop):
+            w = _window(drop.shape[1], ss_a, ss_b)
+            out[o]["pelvic_drop_deg"] = _summary(drop.mean(0)[w].max(), drop[:, w].max(1).tolist())
+        if len(lean):
+            w = _window(lean.shape[1], ss_a, ss_b)
+            out[s]["trunk_lean_over_stance_deg"] = _summary(lean.mean(0)[w].max(),
+                                                            lean[:, w].max(1).tolist())
+        if len(obl):
+            out[s]["obliquity_range_deg"] = _summary(np.ptp(obl.mean(0)), np.ptp(obl, 1).tolist())
+        if transverse is not None:
+            fpa = normalize_cycles(t, transverse[s]["foot_progression"], own, s)
+            stance = 100 * np.mean([(st.to - st.hs) / st.duration for st in own])
+            if len(fpa):
+                w = _window(fpa.shape[1], 0.25 * stance, 0.75 * stance)
+                out[s]["foot_progression_deg"] = _summary(fpa.mean(0)[w].mean(),
+                                                          fpa[:, w].mean(1).tolist())
+            swing = [_swing_mean(t, transverse[s]["hip_rotation"], st) for st in own]
+            swing = [v for v in swing if np.isfinite(v)]
+            if swing:
+                out[s]["hip_rotation_swing_deg"] = _summary(float(np.mean(swing)), swing)
+    return out

@@ -1,0 +1,342 @@
+"""Signal conditioning of landmark trajectories: swaps, outliers, resampling, gaps, low-pass.
+
+Order of the steps in :func:`condition` and why:
+
+1. Left/right leg label swaps are undone first, on the raw frames, because a swap is a jump that
+   every later step (outlier test, interpolation, filter) would otherwise smear.
+2. Outliers (isolated jumps beyond 10 % of the leg length AND beyond 6 robust SDs of the
+   frame-to-median residual; :func:`reject_outliers`) become gaps.
+3. The raw frames (possibly variable frame rate) are resampled onto a uniform grid at the median
+   frame rate by linear interpolation, ONLY across gaps up to ``max_gap_s``; longer gaps stay NaN
+   and split the recording into segments.
+4. Each segment is low-pass filtered with a zero-lag Butterworth filter (2nd order run forwards and
+   backwards = 4th order zero phase; Winter 2009 recommends ~6 Hz for walking kinematics). The
+   cut-off is capped at 0.4 x the sampling rate so that low-frame-rate video still gets a valid
+   filter.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import median_filter
+from scipy.signal import butter, sosfiltfilt
+
+from vidgait.errors import ClipTooShortError
+from vidgait.landmarks import INDEX, L_SHOULDER, LOWER_BODY, N_LANDMARKS, R_SHOULDER
+from vidgait.sequence import PoseSequence
+
+LEG_PARTS = ("knee", "ankle", "heel", "foot_index")
+L_LEG = tuple(INDEX[f"left_{p}"] for p in LEG_PARTS)
+R_LEG = tuple(INDEX[f"right_{p}"] for p in LEG_PARTS)
+#: landmarks that must all be present for a frame to count as usable
+REQUIRED = tuple(LOWER_BODY) + (L_SHOULDER, R_SHOULDER)
+
+
+@dataclass(frozen=True, eq=False)
+class Conditioned:
+    """Landmarks ready for kinematics.
+
+    Attributes
+    ----------
+    t : (N,) float
+        Uniform time grid in seconds (starts at the first frame's time).
+    fs : float
+        Sampling rate of the grid in Hz (median frame rate of the recording).
+    image : (N, 33, 2) float
+        Filtered image x, y in pixels (NaN outside usable segments).
+    world : (N, 33, 3) float
+        Filtered world landmarks in metres (camera axes, hip-centred).
+    valid : (N,) bool
+        True inside a usable segment.
+    segments : list of (int, int)
+        [start, stop) index ranges of usable segments on the grid.
+    filled : (N,) bool
+        True where no raw frame with the lower body lies within 0.75 frame: the value there was
+        interpolated across a gap (peaks measured over such frames are not trusted).
+    noise_px : (33,) float
+        Estimated SD of the raw pixel noise per landmark (residual of raw minus filtered).
+    cutoff_hz : float
+        Low-pass cut-off actually used, Hz.
+    swaps_fixed : int
+        Raw frames whose left/right leg labels were swapped back.
+    outliers_removed : int
+        Raw landmark samples turned into gaps as outliers.
+    frame_size : (int, int)
+        (width, height) in pixels.
+    """
+
+    t: np.ndarray
+    fs: float
+    image: np.ndarray
+    world: np.ndarray
+    valid: np.ndarray
+    segments: list[tuple[int, int]]
+    filled: np.ndarray
+    noise_px: np.ndarray
+    cutoff_hz: float
+    swaps_fixed: int
+    outliers_removed: int
+    frame_size: tuple[int, int]
+
+
+# ------------------------------------------------------------------------------------ swaps
+def _swap_legs(frame: np.ndarray) -> np.ndarray:
+    out = frame.copy()
+    out[list(L_LEG)], out[list(R_LEG)] = frame[list(R_LEG)], frame[list(L_LEG)]
+    return out
+
+
+def fix_leg_swaps(t: np.ndarray, xy: np.ndarray, *, ratio: float = 0.5, max_dt: float = 0.2,
+                  max_swap_s: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """Undo left/right leg label swaps by tracking each leg with a constant-velocity prediction.
+
+    Pose models swap leg labels for a few frames at a time. A run of "swapped" frames longer than
+    ``max_swap_s`` means the tracker itself lost the legs (e.g. where they cross), so such runs are
+    put back as they came; a genuine swap that long is left uncorrected.
+
+    Parameters
+    ----------
+    t : (T,) float
+        Frame times, s.
+    xy : (T, 33, 2) float
+        Raw image coordinates in pixels (NaN where missing).
+    ratio : float
+        A frame is swapped when the swapped assignment costs less than ``ratio`` times the kept one.
+    max_dt : float
+        Prediction uses the last two corrected frames only if they are within this many seconds.
+    max_swap_s : float
+        Longest run of swapped frames that is believed, s.
+
+    Returns
+    -------
+    fixed : (T, 33, 2) float
+        Coordinates with leg labels corrected.
+    swapped : (T,) bool
+        Frames that were swapped back.
+    """
+    out = xy.copy()
+    swapped = np.zeros(len(t), bool)
+    legs = np.array(L_LEG + R_LEG)
+    prev: list[int] = []
+    for i in range(len(t)):
+        cur = out[i, legs]
+        if not np.isfinite(cur).all():
+            continue
+        if prev and t[i] - t[prev[-1]] <= max_dt:
+            pred = out[prev[-1], legs].copy()
+            if len(prev) > 1 and t[prev[-1]] - t[prev[-2]] <= max_dt:
+                a, b = prev[-2], prev[-1]
+                pred += (out[b, legs] - out[a, legs]) * (t[i] - t[b]) / (t[b] - t[a])
+            n = len(L_LEG)
+            keep = np.linalg.norm(cur - pred, axis=1).sum()
+            alt = np.concatenate([cur[n:], cur[:n]])
+            swap = np.linalg.norm(alt - pred, axis=1).sum()
+            if swap < ratio * keep:
+                out[i] = _swap_legs(out[i])
+                swapped[i] = True
+        prev = (prev + [i])[-2:]
+    for a, b in runs(swapped):
+        if t[b - 1] - t[a] > max_swap_s:
+            out[a:b] = xy[a:b]
+            swapped[a:b] = False
+    return out, swapped
+
+
+# --------------------------------------------------------------------------------- outliers
+def reject_outliers(xy: np.ndarray, scale_px: float, *, leg_fraction: float = 0.1,
+                    n_sd: float = 6.0, window: int = 5) -> tuple[np.ndarray, int]:
+    """Turn isolated jumps into NaN gaps.
+
+    Parameters
+    ----------
+    xy : (T, K, D) float
+        Coordinates (pixels); NaN where missing.
+    scale_px : float
+        Body scale in pixels (leg length); a sample is an outlier only if its residual from the
+        running median exceeds ``leg_fraction * scale_px`` AND ``n_sd`` robust SDs.
+    window : int
+        Running-median length in frames (odd).
+
+    Returns
+    -------
+    cleaned : (T, K, D) float
+    n_removed : int
+        Number of (frame, landmark) samples removed.
+    """
+    out = xy.copy()
+    if not np.isfinite(xy).any():
+        return out, 0
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN landmarks stay NaN
+        centre = np.nanmedian(xy, axis=0, keepdims=True)
+    filled = np.where(np.isfinite(xy), xy, np.nan_to_num(centre))
+    med = median_filter(filled, size=(window, 1, 1), mode="nearest")
+    res = np.linalg.norm(np.where(np.isfinite(xy), xy - med, 0.0), axis=-1)  # (T, K)
+    mad = 1.4826 * np.median(res[np.isfinite(xy).all(-1)]) if np.isfinite(xy).any() else 0.0
+    bad = (res > leg_fraction * scale_px) & (res > n_sd * mad)
+    out[bad] = np.nan
+    return out, int(bad.sum())
+
+
+# ------------------------------------------------------------------------- resample and gaps
+def resample(t: np.ndarray, x: np.ndarray, t_new: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """Linear resampling of each column of ``x`` onto ``t_new``, bridging gaps <= ``max_gap_s``.
+
+    Parameters
+    ----------
+    t : (T,) float
+        Sample times, s (strictly increasing).
+    x : (T, ...) float
+        Samples; NaN where missing.
+    t_new : (N,) float
+        Target times, s.
+    max_gap_s : float
+        Longest time between two valid samples that is interpolated across; longer gaps and
+        times outside the valid span give NaN.
+
+    Returns
+    -------
+    (N, ...) float
+    """
+    flat = x.reshape(len(t), -1)
+    out = np.full((len(t_new), flat.shape[1]), np.nan)
+    for j in range(flat.shape[1]):
+        ok = np.isfinite(flat[:, j])
+        if ok.sum() < 2:
+            continue
+        tv, xv = t[ok], flat[ok, j]
+        idx = np.clip(np.searchsorted(tv, t_new), 1, len(tv) - 1)
+        gap = tv[idx] - tv[idx - 1]
+        inside = (t_new >= tv[0] - 1e-9) & (t_new <= tv[-1] + 1e-9) & (gap <= max_gap_s + 1e-9)
+        out[inside, j] = np.interp(t_new[inside], tv, xv)
+    return out.reshape((len(t_new),) + x.shape[1:])
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index ranges of the True runs of a boolean array."""
+    d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+
+
+# ---------------------------------------------------------------------------------- low-pass
+def lowpass(x: np.ndarray, fs: float, cutoff_hz: float = 6.0, order: int = 2) -> np.ndarray:
+    """Zero-lag Butterworth low-pass along axis 0 (no NaN allowed).
+
+    Parameters
+    ----------
+    x : (N, ...) float
+        Uniformly sampled signal.
+    fs : float
+        Sampling rate, Hz.
+    cutoff_hz : float
+        Cut-off frequency, Hz (capped at 0.4 fs).
+    order : int
+        Order of the single-pass filter; forward-backward doubles it.
+
+    Returns
+    -------
+    (N, ...) float
+    """
+    fc = min(cutoff_hz, 0.4 * fs)
+    sos = butter(order, fc / (0.5 * fs), output="sos")
+    padlen = min(3 * (2 * len(sos) + 1) * 3, x.shape[0] - 1)
+    return sosfiltfilt(sos, x, axis=0, padlen=padlen)
+
+
+def _filter_segments(x: np.ndarray, segments: list[tuple[int, int]], fs: float,
+                     cutoff_hz: float) -> np.ndarray:
+    out = np.full_like(x, np.nan)
+    for a, b in segments:
+        seg = x[a:b]
+        cols = np.isfinite(seg).all(axis=0)
+        filt = np.full_like(seg, np.nan)
+        filt[:, cols] = lowpass(seg[:, cols], fs, cutoff_hz)
+        out[a:b] = filt
+    return out
+
+
+def _leg_scale(xy: np.ndarray) -> float:
+    """Median hip-knee-ankle length in pixels over both legs (body scale)."""
+    seg = []
+    for s in ("left", "right"):
+        h, k, a = (xy[:, INDEX[f"{s}_{p}"]] for p in ("hip", "knee", "ankle"))
+        seg.append(np.linalg.norm(k - h, axis=-1) + np.linalg.norm(a - k, axis=-1))
+    v = np.concatenate(seg)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else float("nan")
+
+
+def _far_from(grid: np.ndarray, times: np.ndarray, tol: float) -> np.ndarray:
+    """(N,) True where no time of ``times`` lies within ``tol`` seconds of ``grid``."""
+    if times.size == 0:
+        return np.ones(grid.shape, bool)
+    i = np.clip(np.searchsorted(times, grid), 1, max(len(times) - 1, 1))
+    near = np.minimum(np.abs(times[i] - grid), np.abs(times[i - 1] - grid))
+    return near > tol
+
+
+# --------------------------------------------------------------------------------- top level
+def condition(seq: PoseSequence, *, cutoff_hz: float = 6.0, max_gap_s: float = 0.2,
+              min_segment_s: float = 1.0, fix_swaps: bool = True) -> Conditioned:
+    """Clean, resample and filter a pose sequence (see module notes for the steps).
+
+    Parameters
+    ----------
+    seq : PoseSequence
+    cutoff_hz : float
+        Low-pass cut-off, Hz.
+    max_gap_s : float
+        Longest gap bridged by interpolation, s (5 missing frames at 30 fps; ~1/6 of a stride).
+    min_segment_s : float
+        Shorter usable stretches are dropped, s.
+    fix_swaps : bool
+        Undo left/right leg label swaps.
+
+    Returns
+    -------
+    Conditioned
+
+    Raises
+    ------
+    ClipTooShortError
+        With fewer than three frames.
+    """
+    t = seq.t
+    if len(t) < 3:
+        raise ClipTooShortError(f"{len(t)} frames is too short for gait analysis")
+    xy = np.where(seq.found[:, None, None], seq.image[..., :2].astype(float), np.nan)
+    world = np.where(seq.found[:, None, None], seq.world.astype(float), np.nan)
+    swapped = np.zeros(len(t), bool)
+    if fix_swaps:
+        xy, swapped = fix_leg_swaps(t, xy)
+        for i in np.flatnonzero(swapped):
+            world[i] = _swap_legs(world[i])
+    scale = _leg_scale(xy)
+    xy, n_out = reject_outliers(xy, scale if np.isfinite(scale) else 1e9)
+    world[~np.isfinite(xy).all(-1)] = np.nan
+    fs = 1.0 / float(np.median(np.diff(t)))
+    grid = t[0] + np.arange(int(np.floor((t[-1] - t[0]) * fs + 1e-6)) + 1) / fs
+    xy_u = resample(t, xy, grid, max_gap_s)
+    world_u = resample(t, world, grid, max_gap_s)
+    usable = np.isfinite(xy_u[:, list(REQUIRED)]).all(axis=(1, 2))
+    segments = [(a, b) for a, b in runs(usable) if (b - a) / fs >= min_segment_s]
+    valid = np.zeros(len(grid), bool)
+    for a, b in segments:
+        valid[a:b] = True
+    image = _filter_segments(xy_u, segments, fs, cutoff_hz)
+    world_f = _filter_segments(world_u, segments, fs, cutoff_hz)
+    res = np.linalg.norm(xy_u - image, axis=-1)[valid]
+    counts = np.isfinite(res).sum(axis=0)
+    noise = np.full(N_LANDMARKS, np.nan)
+    noise[counts > 0] = np.sqrt(np.nansum(res[:, counts > 0] ** 2, axis=0)
+                                / counts[counts > 0] / 2.0)
+    raw_ok = np.isfinite(xy[:, list(LOWER_BODY)]).all(axis=(1, 2))
+    filled = _far_from(grid, t[raw_ok], 0.75 / fs)
+    return Conditioned(t=grid, fs=fs, image=image, world=world_f, valid=valid, segments=segments,
+                       filled=filled,
+                       noise_px=noise, cutoff_hz=min(cutoff_hz, 0.4 * fs),
+                       swaps_fixed=int(swapped.sum()), outliers_removed=n_out,
+                       frame_size=seq.frame_size)
