@@ -1,0 +1,96 @@
+"""report.json: the documented fields, measurability, and numbers that match the analysis."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+from vidgait.kinematics import analyze
+from vidgait.report import SCHEMA_VERSION, build_report
+from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
+
+REQUIRED = [
+    "schema_version", "view", "quality.detected_fraction", "quality.warnings",
+    "spatiotemporal.cadence_steps_per_min", "symmetry", "limp.detected", "limp.favoured_side",
+    "limp.suspected_painful_side", "limp.index", "pelvis.obliquity_range_deg",
+    "pelvis.drop_deg.left", "pelvis.drop_deg.right", "trunk.lean_deg.left", "trunk.lean_deg.right",
+    "knee.left.peak_swing_flexion_deg", "knee.right.peak_swing_flexion_deg",
+    "hip.left.flexion_range_deg", "hip.right.flexion_range_deg", "hip.left.rotation_deg",
+    "hip.right.rotation_deg", "events.left.heel_strike_s", "events.right.toe_off_s", "summary",
+    "measurable",
+] + [f"spatiotemporal.{s}.{k}" for s in ("left", "right")
+     for k in ("step_time_s", "stance_pct", "swing_pct", "n_strides")]
+
+
+def get(d: dict, dotted: str):
+    for part in dotted.split("."):
+        d = d[part]
+    return d
+
+
+def report_for(params: GaitParams, view: str, height_cm: float | None = 170.0) -> dict:
+    truth = simulate(params)
+    c = walkway_centre(truth)
+    cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=9.0)
+    seq = to_pose_sequence(truth, cam, noise_px=0.5, seed=3)
+    return build_report(analyze(seq, height_cm=height_cm), [seq], height_cm=height_cm)
+
+
+@pytest.fixture(scope="module")
+def limp_side() -> dict:
+    return report_for(GaitParams(duration_s=12, painful_side="right", limp_severity=0.8), "side")
+
+
+@pytest.fixture(scope="module")
+def trendelenburg_front() -> dict:
+    return report_for(GaitParams(duration_s=12, path="toward", trendelenburg_side="left",
+                                 pelvic_drop_deg=8.0), "front")
+
+
+def test_required_fields_and_strict_json(limp_side: dict) -> None:
+    for field in REQUIRED:
+        get(limp_side, field)  # KeyError names the missing field
+    assert limp_side["schema_version"] == SCHEMA_VERSION
+    json.dumps(limp_side, allow_nan=False)  # no NaN in the file
+
+
+def test_every_field_is_documented(limp_side: dict) -> None:
+    doc = (REPO / "docs" / "report.md").read_text()
+    for field in REQUIRED:
+        generic = re.sub(r"\.(left|right)\b", ".<side>", field)
+        assert f"`{field}" in doc or f"`{generic}" in doc, field
+
+
+def test_side_view_limp_is_reported_on_the_right_side(limp_side: dict) -> None:
+    lp = limp_side["limp"]
+    assert lp["measurable"] and lp["detected"] is True
+    assert lp["suspected_painful_side"] == "right" and lp["favoured_side"] == "left"
+    assert lp["index"] < 0  # right stance shorter
+    st = limp_side["spatiotemporal"]
+    assert st["left"]["stance_pct"] > st["right"]["stance_pct"]
+    assert 100 < st["cadence_steps_per_min"] < 110
+    assert st["speed"]["unit"] == "m/s"
+    # a side view cannot measure the pelvis: said, not guessed
+    assert limp_side["pelvis"]["measurable"] is False and "toward" in limp_side["pelvis"]["note"]
+    assert limp_side["pelvis"]["drop_deg"] == {"left": None, "right": None}
+    assert limp_side["knee"]["right"]["peak_swing_flexion_deg"] < \
+        limp_side["knee"]["left"]["peak_swing_flexion_deg"] - 5  # the stiff right knee
+
+
+def test_front_view_trendelenburg(trendelenburg_front: dict) -> None:
+    pv = trendelenburg_front["pelvis"]
+    assert pv["measurable"]
+    # weak LEFT abductors: the RIGHT hemipelvis drops during left single-leg stance
+    assert pv["drop_deg"]["right"] > pv["drop_deg"]["left"] + 3
+    assert trendelenburg_front["knee"]["measurable"] is False
+
+
+def test_lengths_in_leg_lengths_without_height() -> None:
+    rep = report_for(GaitParams(duration_s=10), "side", height_cm=None)
+    assert rep["spatiotemporal"]["stride_length"]["unit"] == "leg lengths"
+    assert rep["height_cm"] is None
+    assert np.isfinite(rep["spatiotemporal"]["stride_length"]["value"])
