@@ -32,9 +32,10 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest
 
-## bench: print pose-stage speed figures as JSON
+## bench: print pose-stage and analysis speed figures as JSON
 bench: install
 	$(BIN)/python benchmarks/bench_pose.py
+	$(BIN)/python benchmarks/bench_analysis.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
