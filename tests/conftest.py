@@ -22,6 +22,18 @@ def shared_video(name: str) -> Path:
     return path
 
 
+_POSES: dict[str, object] = {}
+
+
+def shared_poses(name: str):
+    """Pose sequence of a ../shared clip, computed once per test session (skips when absent)."""
+    if name not in _POSES:
+        from vidgait.pose import estimate_poses
+
+        _POSES[name] = estimate_poses(shared_video(name))
+    return _POSES[name]
+
+
 def pattern_frame(i: int, width: int, height: int) -> np.ndarray:
     """A frame whose top-left quadrant is white and whose grey level encodes ``i``."""
     rgb = np.full((height, width, 3), (i * 7) % 200 + 30, np.uint8)

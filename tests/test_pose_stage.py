@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, shared_video, write_video
+from conftest import REPO, shared_poses, write_video
 from vidgait import landmarks as L
 from vidgait.errors import NoPersonError
 from vidgait.pose import PoseOptions, estimate_poses
@@ -15,14 +15,8 @@ from vidgait.sequence import PoseSequence
 
 pytestmark = pytest.mark.slow
 
-_cache: dict[str, PoseSequence] = {}
-
-
 def poses_of(name: str) -> PoseSequence:
-    """Pose sequence of a ../shared clip, computed once per test session."""
-    if name not in _cache:
-        _cache[name] = estimate_poses(shared_video(name))
-    return _cache[name]
+    return shared_poses(name)
 
 
 def anatomy_ok(seq: PoseSequence) -> float:
