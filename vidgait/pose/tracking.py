@@ -23,6 +23,7 @@ Method
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.signal import medfilt
@@ -51,12 +52,12 @@ class Candidate:
     visibility: np.ndarray
     presence: np.ndarray
 
-    @property
+    @cached_property
     def torso_centre(self) -> np.ndarray:
         """Mean of shoulders and hips in pixels, shape (2,)."""
         return self.image[list(_TORSO), :2].mean(axis=0)
 
-    @property
+    @cached_property
     def torso_length(self) -> float:
         """Distance from mid-shoulder to mid-hip in pixels (at least 1)."""
         sh = self.image[[L_SHOULDER, R_SHOULDER], :2].mean(axis=0)
@@ -70,6 +71,7 @@ class Track:
 
     frames: list[int] = field(default_factory=list)
     members: list[Candidate] = field(default_factory=list)
+    _scale: float | None = field(default=None, repr=False)
 
     @property
     def last(self) -> Candidate:
@@ -78,11 +80,14 @@ class Track:
     @property
     def scale(self) -> float:
         """Median torso length (pixels) over the last 15 members: robust to one bad detection."""
-        return float(np.median([m.torso_length for m in self.members[-15:]]))
+        if self._scale is None:
+            self._scale = float(np.median([m.torso_length for m in self.members[-15:]]))
+        return self._scale
 
     def add(self, frame: int, cand: Candidate) -> None:
         self.frames.append(frame)
         self.members.append(cand)
+        self._scale = None
 
 
 def _cost(track: Track, cand: Candidate) -> float:
@@ -154,8 +159,10 @@ def _same_person(a: Track, b: Track, t: np.ndarray, max_gap_s: float, max_cost: 
     common = sorted(set(fa) & set(fb))
     scale = max(a.scale, b.scale)
     if common:
+        # two detections in the same frames: one person only if they nearly coincide (a duplicate
+        # or a poor second detection); side by side they are two people, however close
         d = [np.linalg.norm(fa[f].torso_centre - fb[f].torso_centre) for f in common]
-        return float(np.median(d)) < scale
+        return float(np.median(d)) < 0.5 * scale
     first, second = (a, b) if a.frames[-1] < b.frames[0] else (b, a)
     gap = t[second.frames[0]] - t[first.frames[-1]]
     if gap > max_gap_s:
@@ -176,22 +183,30 @@ def _merge(a: Track, b: Track) -> Track:
     return out
 
 
+def _near_in_time(a: Track, b: Track, t: np.ndarray, max_gap_s: float) -> bool:
+    """The tracks overlap in time or one starts within ``max_gap_s`` of the other's end."""
+    return bool(t[a.frames[0]] - t[b.frames[-1]] <= max_gap_s
+                and t[b.frames[0]] - t[a.frames[-1]] <= max_gap_s)
+
+
 def merge_tracks(tracks: list[Track], t: np.ndarray, *, max_gap_s: float = 1.0,
                  max_cost: float = 1.0) -> list[Track]:
-    """Join fragments of one person (after a bad detection, a duplicate or a short occlusion)."""
-    tracks = list(tracks)
-    merged = True
-    while merged:
-        merged = False
-        tracks.sort(key=lambda tr: -len(tr.frames))
-        for i in range(len(tracks)):
-            for j in range(i + 1, len(tracks)):
-                if _same_person(tracks[i], tracks[j], t, max_gap_s, max_cost):
-                    tracks[i] = _merge(tracks[i], tracks.pop(j))
-                    merged = True
-                    break
-            if merged:
-                break
+    """Join fragments of one person (after a bad detection, a duplicate or a short occlusion).
+
+    Longest tracks first; a track that absorbs another is compared with the rest again.
+    """
+    tracks = sorted(tracks, key=lambda tr: -len(tr.frames))
+    i = 0
+    while i < len(tracks):
+        j = i + 1
+        while j < len(tracks):
+            if (_near_in_time(tracks[i], tracks[j], t, max_gap_s)
+                    and _same_person(tracks[i], tracks[j], t, max_gap_s, max_cost)):
+                tracks[i] = _merge(tracks[i], tracks.pop(j))
+                j = i + 1
+            else:
+                j += 1
+        i += 1
     return tracks
 
 
