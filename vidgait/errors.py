@@ -53,6 +53,10 @@ class NoPersonError(InputError):
     """No person was found in (enough of) the video."""
 
 
+class NotWalkingError(InputError):
+    """A person was found but no walking pass could be measured (standing, turning, too short)."""
+
+
 class PoseFileError(InputError):
     """A saved pose-sequence file is missing, damaged or of an unknown version."""
 
