@@ -10,7 +10,7 @@ views cannot support is reported as "not measurable in this view", never as a nu
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,9 +19,9 @@ from vidgait.kinematics.angles import (angle_uncertainty, frontal_angles, sagitt
                                        transverse_angles)
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, SIDES, TRANSVERSE
 from vidgait.kinematics.events import (Stride, build_strides, normalize_cycles,
-                                       refine_heel_strikes, zeni)
-from vidgait.kinematics.limp import EVENT_ACCURACY_S, assess_limp
-from vidgait.kinematics.pelvis import pelvis_metrics
+                                       refine_heel_strikes, stride_period, zeni)
+from vidgait.kinematics.limp import EVENT_ACCURACY_S, MIN_STRIDES, assess_limp
+from vidgait.kinematics.pelvis import pelvis_metrics, pelvis_metrics_without_events
 from vidgait.kinematics.signal import Conditioned, condition
 from vidgait.kinematics.spatiotemporal import (LEG_FRACTION_OF_HEIGHT, METRICS, cadence,
                                                step_lengths, stride_metrics, summarize)
@@ -67,6 +67,18 @@ class GaitAnalysis:
         with interpolated frames in swing left out), ``knee_flexion_range_deg``,
         ``hip_flexion_range_deg``; NOT_MEASURABLE without a side pass.
     warnings : list of str
+    flags : list of dict
+        Values outside a normal range, each naming its reference
+        (:func:`vidgait.kinematics.findings.flags`).
+    summary : list of str
+        Plain-language findings for a clinician, each with its numbers and normal ranges
+        (:func:`vidgait.kinematics.findings.summary`); not a diagnosis.
+    timeseries : dict name -> (T,) float
+        Per-frame angle series at the INPUT frames: ``"t"`` (s) and ``"<side>_<angle>"`` for
+        every angle of :data:`~vidgait.kinematics.conventions.SAGITTAL`, ``FRONTAL`` and
+        ``TRANSVERSE`` (degrees; NaN where not measured or not supported by the view). Left out
+        of :meth:`to_dict` (too large); for CSV / OpenSim export. A session's series are those of
+        its first clip.
     """
 
     fs: float
@@ -82,10 +94,15 @@ class GaitAnalysis:
     trust: dict[str, str]
     kinematics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    timeseries: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (NaN becomes None, numpy values become Python values)."""
-        return _jsonable(asdict(self))
+        """Plain JSON-ready dict (NaN becomes None, numpy values become Python values); the
+        per-frame ``timeseries`` is left out."""
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "timeseries"}
+        return _jsonable({k: (asdict(v) if is_dataclass(v) else v) for k, v in d.items()})
 
 
 def _jsonable(x: Any) -> Any:
@@ -172,16 +189,36 @@ def _pass_result(c: Conditioned, p: Pass, height_m: float | None) -> _PassResult
                 rows = normalize_cycles(t, angles[s][name], strides, s)
                 per_stride[s][f"{name}_range_deg"] = (np.ptp(rows, axis=1) if len(rows)
                                                       else np.empty(0))
+            knee_pts = [INDEX[f"{s}_{j}"] for j in ("hip", "knee", "ankle")]
+            filled = (c.filled_landmark[sl][:, knee_pts].any(axis=1)
+                      if c.filled_landmark is not None else c.filled[sl])
             per_stride[s]["knee_peak_swing_flexion_deg"] = _swing_peaks(
-                t, angles[s]["knee_flexion"], c.filled[sl], strides, s)
+                t, angles[s]["knee_flexion"], filled, strides, s)
     if p.view == "side" and not p.treadmill and strides:
         leg_px = float(np.nanmedian(leg_length_px(xy)))
         scale = leg_px / (LEG_FRACTION_OF_HEIGHT * height_m) if height_m else leg_px
         step = step_lengths(strides, t, fwd, scale)
-    if p.view in ("toward", "away") and strides:
-        pel = pelvis_metrics(t, angles, strides, angles)
+    if p.view in ("toward", "away"):
+        pel = _frontal_pelvis(t, angles, strides, c.fs)
     info["strides"] = len(strides)
     return _PassResult(info, t, events, strides, refused, angles, per_stride, step, pel, unc)
+
+
+def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
+                    strides: list[Stride], fs: float) -> dict[str, dict[str, dict[str, float]]]:
+    """Pelvis metrics of a front/back pass: from the mean stride curves when each side has at
+    least MIN_STRIDES accepted strides, else pelvic drop and trunk lean from per-stride extremes
+    without events (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`)."""
+    pel = (pelvis_metrics(t, angles, strides, angles) if strides
+           else {s: {} for s in SIDES})
+    if min(sum(st.side == s for st in strides) for s in SIDES) >= MIN_STRIDES:
+        return pel
+    obl = np.nan_to_num(angles["left"]["pelvic_obliquity"])
+    free = pelvis_metrics_without_events(t, angles, stride_period(obl, fs), fs)
+    for s in SIDES:
+        pel[s] = {k: v for k, v in pel[s].items()
+                  if k not in ("pelvic_drop_deg", "trunk_lean_over_stance_deg")} | free[s]
+    return pel
 
 
 def _swing_peaks(t: np.ndarray, y: np.ndarray, filled: np.ndarray, strides: list[Stride],
@@ -244,6 +281,104 @@ def _step_summary(results: list[_PassResult], out: dict[str, Any], height_m: flo
     out["speed"] = {"value": stride / st, "unit": f"{unit}/s"}
 
 
+def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
+                results: list[_PassResult]) -> dict[str, np.ndarray]:
+    """Per-frame angle series on the INPUT frame times (NaN outside passes / unsupported)."""
+    names = SAGITTAL + FRONTAL + TRANSVERSE
+    grid = {f"{s}_{n}": np.full(len(c.t), np.nan) for s in SIDES for n in names}
+    for p, r in zip(passes, results):
+        for s in SIDES:
+            for n, y in r.angles.get(s, {}).items():
+                if f"{s}_{n}" in grid:
+                    grid[f"{s}_{n}"][p.start:p.stop] = y
+    t_in = np.asarray(seq.t, float)
+    out = {"t": t_in.copy()}
+    for k, y in grid.items():
+        v = np.interp(t_in, c.t, y, left=np.nan, right=np.nan)
+        # a frame between a measured and an unmeasured grid point stays NaN (np.interp would
+        # otherwise return a value next to a NaN only when the weight is exactly 0)
+        out[k] = np.where(np.isfinite(v), v, np.nan)
+    return out
+
+
+def _timing_results(results: list[_PassResult]) -> tuple[list[_PassResult], str | None]:
+    """Passes whose strides give the timing: side views when any side pass has strides (events
+    from pixels), else front/back/oblique passes (events from MediaPipe depth); and the kind."""
+    side = [r for r in results if r.info["view"] == "side" and r.strides]
+    if side:
+        return side, "side"
+    other_views = [r for r in results if r.info["view"] != "side" and r.strides]
+    return other_views, ("frontal" if other_views else None)
+
+
+def _combine(results: list[_PassResult], *, fs: float, duration_s: float,
+             height_m: float | None, warnings: list[str],
+             timeseries: dict[str, np.ndarray]) -> GaitAnalysis:
+    """Pool the passes (of one clip or of a session) into a :class:`GaitAnalysis`."""
+    timing, kind = _timing_results(results)
+    if kind == "side" and any(r.strides for r in results if r.info["view"] != "side"):
+        warnings.append("timing taken from the side-view passes only (front/back events come "
+                        "from MediaPipe depth and are less accurate)")
+    per = _pool(timing, "per_stride")
+    # side-view angle metrics come from side passes only (already the case: only they compute
+    # them); they are pooled whatever view gives the timing
+    side_per = _pool([r for r in results if r.info["view"] == "side"], "per_stride")
+    spatio: dict[str, Any] = {"cadence_steps_per_min": float("nan")}
+    if all(per[s].get("stride_time_s", np.empty(0)).size for s in SIDES):
+        spatio = {"cadence_steps_per_min": cadence(per)}
+        for s in SIDES:
+            spatio[s] = {m: summarize(per[s][m]) for m in METRICS}
+        _step_summary(timing, spatio, height_m)
+    else:
+        warnings.append("no stride of both sides passed the checks: timing not measurable")
+        spatio |= {s: NOT_MEASURABLE for s in SIDES}
+    accuracy = max([1.0 / fs] + ([EVENT_ACCURACY_S[kind]] if kind else []))
+    limp_in = {s: dict(per[s]) for s in SIDES}
+    for s in SIDES:
+        for k in ("knee_flexion_range_deg", "hip_flexion_range_deg"):
+            if k in side_per[s]:
+                limp_in[s][k] = side_per[s][k]
+    limp = (asdict(assess_limp(limp_in, accuracy))
+            if all("stance_time_s" in per[s] for s in SIDES)
+            else {"verdict": "not measurable", "explanation": "no accepted strides"})
+    pelvis = _pelvis(results)
+    views = {r.info["view"] for r in results}
+    trust = _trust(views)
+    unc: dict[str, dict[str, float]] = {s: {} for s in SIDES}
+    for r in results:
+        for s in SIDES:
+            for k, v in r.uncertainty[s].items():
+                unc[s][k] = min(v, unc[s].get(k, np.inf))
+    events = {s: {k: sorted(float(x) for r in timing for x in r.events[s][k])
+                  for k in ("heel_strike_s", "toe_off_s")} for s in SIDES}
+    kin_names = ("knee_peak_swing_flexion_deg", "knee_flexion_range_deg", "hip_flexion_range_deg")
+    kinematics = {s: ({k: summarize(side_per[s][k]) for k in kin_names if k in side_per[s]}
+                      if "knee_peak_swing_flexion_deg" in side_per[s] else NOT_MEASURABLE)
+                  for s in SIDES}
+    result = GaitAnalysis(kinematics=kinematics, fs=fs, duration_s=duration_s,
+                          passes=[r.info for r in results],
+                          events=events, refused=[x for r in results for x in r.refused],
+                          spatiotemporal=spatio, cycles=_cycles(results), limp=limp,
+                          pelvis=pelvis, uncertainty=unc, trust=trust, warnings=warnings,
+                          timeseries=timeseries)
+    from vidgait.kinematics.findings import flags, summary  # noqa: PLC0415 (report uses this module)
+    fl = flags(result)
+    return replace(result, flags=fl, summary=summary(result, fl))
+
+
+def _clip_results(seq: PoseSequence, height_m: float | None, warnings: list[str],
+                  label: str = "") -> tuple[Conditioned, list[Pass], list[_PassResult]]:
+    c = condition(seq)
+    passes, _ = find_passes(c)
+    if c.swaps_fixed:
+        warnings.append(f"{label}{c.swaps_fixed} frames with left/right leg labels swapped were "
+                        "corrected")
+    if not passes:
+        warnings.append(f"{label}no walking pass of at least 1.5 s was found")
+    results = [_pass_result(c, p, height_m) for p in passes]
+    return c, passes, results
+
+
 def analyze(seq: PoseSequence, *, height_cm: float | None = None) -> GaitAnalysis:
     """Analyse the gait in a pose sequence.
 
@@ -259,47 +394,52 @@ def analyze(seq: PoseSequence, *, height_cm: float | None = None) -> GaitAnalysi
     GaitAnalysis
     """
     height_m = height_cm / 100.0 if height_cm else None
-    c = condition(seq)
-    passes, _ = find_passes(c)
     warnings: list[str] = []
-    if c.swaps_fixed:
-        warnings.append(f"{c.swaps_fixed} frames with left/right leg labels swapped were corrected")
-    if not passes:
-        warnings.append("no walking pass of at least 1.5 s was found")
-    results = [_pass_result(c, p, height_m) for p in passes]
-    per = _pool(results, "per_stride")
-    spatio: dict[str, Any] = {"cadence_steps_per_min": float("nan")}
-    if all(per[s].get("stride_time_s", np.empty(0)).size for s in SIDES):
-        spatio = {"cadence_steps_per_min": cadence(per)}
-        for s in SIDES:
-            spatio[s] = {m: summarize(per[s][m]) for m in METRICS}
-        _step_summary(results, spatio, height_m)
-    else:
-        warnings.append("no stride of both sides passed the checks: timing not measurable")
-        spatio |= {s: NOT_MEASURABLE for s in SIDES}
-    kinds = {"side" if r.info["view"] == "side" else "frontal" for r in results if r.strides}
-    accuracy = max([1.0 / c.fs] + [EVENT_ACCURACY_S[k] for k in kinds])
-    limp = (asdict(assess_limp(per, accuracy)) if all("stance_time_s" in per[s] for s in SIDES)
-            else {"verdict": "not measurable"})
-    pelvis = _pelvis(results)
-    views = {r.info["view"] for r in results}
-    trust = _trust(views)
-    unc: dict[str, dict[str, float]] = {s: {} for s in SIDES}
-    for r in results:
-        for s in SIDES:
-            for k, v in r.uncertainty[s].items():
-                unc[s][k] = min(v, unc[s].get(k, np.inf))
-    events = {s: {k: sorted(float(x) for r in results for x in r.events[s][k])
-                  for k in ("heel_strike_s", "toe_off_s")} for s in SIDES}
-    kin_names = ("knee_peak_swing_flexion_deg", "knee_flexion_range_deg", "hip_flexion_range_deg")
-    kinematics = {s: ({k: summarize(per[s][k]) for k in kin_names if k in per[s]}
-                      if "knee_peak_swing_flexion_deg" in per[s] else NOT_MEASURABLE)
-                  for s in SIDES}
-    return GaitAnalysis(kinematics=kinematics, fs=c.fs, duration_s=seq.duration_s,
-                        passes=[r.info for r in results],
-                        events=events, refused=[x for r in results for x in r.refused],
-                        spatiotemporal=spatio, cycles=_cycles(results), limp=limp, pelvis=pelvis,
-                        uncertainty=unc, trust=trust, warnings=warnings)
+    c, passes, results = _clip_results(seq, height_m, warnings)
+    return _combine(results, fs=c.fs, duration_s=seq.duration_s, height_m=height_m,
+                    warnings=warnings, timeseries=_timeseries(seq, c, passes, results))
+
+
+def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None) -> GaitAnalysis:
+    """Analyse several clips of the same walk / visit together (e.g. one side and one front clip).
+
+    Each clip is conditioned and split into passes on its own; the passes of all clips are then
+    pooled, and each metric is taken from the view that supports it: timing, limp, step length
+    and sagittal angles from side-view passes (front/back timing only when no side pass has
+    strides), pelvic drop, trunk lean and frontal angles from front/back passes. Cycle curves
+    pool all passes that measure an angle (an angle is only computed in a view that supports it).
+
+    Parameters
+    ----------
+    seqs : list of PoseSequence
+        Clips of one person; their times need not be related.
+    height_cm : float, optional
+        Standing height in cm.
+
+    Returns
+    -------
+    GaitAnalysis
+        ``passes`` gain a ``clip`` index; ``duration_s`` is the sum of the clips' durations and
+        ``fs`` the first clip's analysis rate; ``timeseries`` holds the FIRST clip's series
+        (call :func:`analyze` per clip for the others).
+    """
+    if not seqs:
+        raise ValueError("analyze_session needs at least one pose sequence")
+    height_m = height_cm / 100.0 if height_cm else None
+    warnings: list[str] = []
+    allres: list[_PassResult] = []
+    first_ts: dict[str, np.ndarray] = {}
+    fs0 = float("nan")
+    for i, seq in enumerate(seqs):
+        c, passes, results = _clip_results(seq, height_m, warnings, label=f"clip {i}: ")
+        for r in results:
+            r.info["clip"] = i
+        if i == 0:
+            fs0 = c.fs
+            first_ts = _timeseries(seq, c, passes, results)
+        allres.extend(results)
+    return _combine(allres, fs=fs0, duration_s=float(sum(s.duration_s for s in seqs)),
+                    height_m=height_m, warnings=warnings, timeseries=first_ts)
 
 
 def _pelvis(results: list[_PassResult]) -> dict[str, Any]:

@@ -97,3 +97,53 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
             if swing:
                 out[s]["hip_rotation_swing_deg"] = _summary(float(np.mean(swing)), swing)
     return out
+
+
+def _stride_extremes(t: np.ndarray, y: np.ndarray, period_s: float, fs: float) -> np.ndarray:
+    """Per-stride maxima of ``y`` (one per stride period at most), NaN-free values only."""
+    from scipy.signal import find_peaks
+
+    ok = np.isfinite(y)
+    if ok.sum() < 3:
+        return np.empty(0)
+    yy = np.where(ok, y, np.nanmin(y))
+    idx, _ = find_peaks(yy, distance=max(1, int(0.6 * period_s * fs)))
+    # a maximum at the very edge of the record may be a partial stride: drop it
+    idx = idx[(idx > 0) & (idx < len(y) - 1) & ok[idx]]
+    return y[idx]
+
+
+def pelvis_metrics_without_events(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
+                                  period_s: float, fs: float
+                                  ) -> dict[str, dict[str, dict[str, float]]]:
+    """Pelvic drop and trunk lean per side from per-stride extremes, with NO gait events.
+
+    For a front/back view whose events are not usable (too few accepted strides; MediaPipe depth
+    is the only event source there). Over each stride the pelvis drops once on each side, on the
+    swing side while the other leg stands alone, so:
+
+    * pelvic drop of X = median over strides of the largest fall of X below level,
+      ``max(-pelvic_obliquity_X)`` (one maximum per stride period);
+    * trunk lean over stance of S = median over strides of the largest lean toward S.
+
+    Which leg stands during each extreme is not checked (that needs events), so a drop that
+    happened at another phase would be counted too; the stride period comes from the obliquity
+    itself (:func:`vidgait.kinematics.events.stride_period`). Median, not mean, because per-stride
+    extremes of a noisy signal include outliers; the SD across strides is reported beside it.
+
+    Returns
+    -------
+    dict side -> {"pelvic_drop_deg", "trunk_lean_over_stance_deg"} -> {"mean", "sd", "n"}
+        ``mean`` holds the median over strides. Empty for a side without two full strides.
+    """
+    out: dict[str, dict[str, dict[str, float]]] = {s: {} for s in SIDES}
+    if not np.isfinite(period_s):
+        return out
+    for s in SIDES:
+        for name, series in (("pelvic_drop_deg", -frontal[s]["pelvic_obliquity"]),
+                             ("trunk_lean_over_stance_deg", frontal[s]["trunk_lean"])):
+            v = _stride_extremes(t, series, period_s, fs)
+            if v.size >= 2:
+                out[s][name] = _summary(float(np.median(v)), v.tolist())
+                out[s][name]["method"] = "per-stride extremes without events"
+    return out
