@@ -14,9 +14,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vidgait import __version__
 from vidgait.errors import InputError, VidgaitError
+
+if TYPE_CHECKING:
+    from vidgait.sequence import PoseSequence
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -98,6 +102,42 @@ def _cmd_pose(args: argparse.Namespace) -> int:
     out = seq.save(args.output)
     print(f"{out}: {len(seq)} frames, person found in {100 * seq.detected_fraction:.1f}%, "
           f"up to {seq.meta.get('max_people_per_frame', 1)} people per frame, model {seq.model}")
+    return EXIT_OK
+
+
+def _load_or_track(path: str, args: argparse.Namespace, outdir: Path) -> PoseSequence:
+    """A saved pose file as is, or a video through the pose stage (its poses saved in outdir)."""
+    from vidgait.pose import PoseOptions, estimate_poses
+    from vidgait.sequence import PoseSequence
+
+    if path.lower().endswith(".npz"):
+        return PoseSequence.load(path)
+    with _native_logs_aside(args.verbose):
+        update, close = (_tqdm_progress(f"pose {Path(path).name}") if not args.quiet
+                         else (None, lambda: None))
+        try:
+            seq = estimate_poses(path, options=PoseOptions(model=args.model), progress=update)
+        finally:
+            close()
+    seq.save(outdir / f"poses_{Path(path).stem}.npz")
+    return seq
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from vidgait.kinematics import analyze, analyze_session
+    from vidgait.outputs import text_summary, write_all
+    from vidgait.report import build_report, require_walking
+
+    outdir = Path(args.output)
+    outdir.mkdir(parents=True, exist_ok=True)
+    seqs = [_load_or_track(p, args, outdir) for p in args.inputs]
+    analysis = (analyze(seqs[0], height_cm=args.height_cm) if len(seqs) == 1
+                else analyze_session(seqs, height_cm=args.height_cm))
+    require_walking(analysis, seqs)
+    report = build_report(analysis, seqs, height_cm=args.height_cm)
+    files = write_all(outdir, report, analysis, seqs)
+    print(text_summary(report))
+    print("wrote " + ", ".join(str(p) for p in files.values()))
     return EXIT_OK
 
 
@@ -204,6 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="people the model may return per frame; the walker is followed (2)")
     pose.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     pose.set_defaults(func=_cmd_pose)
+
+    an = sub.add_parser("analyze", help="gait analysis of one or more clips of the same walk "
+                                        "(side + front): report.json, timeseries.csv, .mot, .trc")
+    an.add_argument("inputs", nargs="+", metavar="VIDEO",
+                    help="video files, or pose files (.npz) saved by `vidgait pose`")
+    an.add_argument("-o", "--output", required=True, help="output folder")
+    an.add_argument("--model", default="full", help="pose model for videos (full)")
+    an.add_argument("--height-cm", type=float,
+                    help="patient height in cm: step length and speed in metres (else in leg "
+                         "lengths)")
+    an.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    an.set_defaults(func=_cmd_analyze)
 
     ov = sub.add_parser("overlay", help="draw the tracked skeleton on the video (H.264 mp4)")
     ov.add_argument("video", help="the video the poses came from")

@@ -1,0 +1,52 @@
+"""`vidgait analyze`: the files it writes, its summary, and its refusals."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
+
+
+def _vidgait(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vidgait.cli", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def limp_poses(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    truth = simulate(GaitParams(duration_s=12, painful_side="left", limp_severity=0.8))
+    seq = to_pose_sequence(truth, Camera.side(walkway_centre(truth), distance=8.0),
+                           noise_px=0.5, seed=5)
+    return seq.save(tmp_path_factory.mktemp("poses") / "walk.npz")
+
+
+def test_analyze_pose_file_writes_every_output(limp_poses: Path, tmp_path: Path) -> None:
+    r = _vidgait("analyze", str(limp_poses), "-o", str(tmp_path), "--height-cm", "170")
+    assert r.returncode == 0, r.stderr
+    assert "suspected painful side left" in r.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["limp"]["suspected_painful_side"] == "left"
+    assert report["spatiotemporal"]["speed"]["unit"] == "m/s"
+    with (tmp_path / "timeseries.csv").open() as f:
+        rows = list(csv.reader(f))
+    assert rows[0][0] == "t_s" and "left_knee_flexion_deg" in rows[0]
+    assert len(rows) - 1 == report["inputs"][0]["frames"]
+    knee = np.array([float(r[rows[0].index("left_knee_flexion_deg")] or "nan") for r in rows[1:]])
+    assert 40 < np.nanmax(knee) < 75  # swing peak in degrees, not radians or a fraction
+    mot = (tmp_path / "angles.mot").read_text()
+    assert "inDegrees=yes" in mot
+    assert (tmp_path / "landmarks.trc").read_text().startswith("PathFileType")
+
+
+def test_analyze_refuses_bad_video(tmp_path: Path) -> None:
+    bad = tmp_path / "clip.mp4"
+    bad.write_text("not a video")
+    r = _vidgait("analyze", str(bad), "-o", str(tmp_path / "out"))
+    assert r.returncode == 2 and "not a video" in r.stderr and "Traceback" not in r.stderr

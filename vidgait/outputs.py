@@ -1,0 +1,77 @@
+"""Write an analysis to disk: report.json, timeseries.csv, OpenSim .mot/.trc, and a text summary."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vidgait.export import write_mot, write_trc
+from vidgait.kinematics import GaitAnalysis
+from vidgait.sequence import PoseSequence
+
+
+def write_timeseries_csv(timeseries: dict[str, np.ndarray], path: str | os.PathLike[str]) -> Path:
+    """Per-frame angles (degrees) with time ``t`` (s) first; empty cells where not measured."""
+    path = Path(path)
+    cols = ["t"] + [k for k in timeseries if k != "t"]
+    data = np.column_stack([np.asarray(timeseries[c], dtype=np.float64) for c in cols])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["t_s" if c == "t" else f"{c}_deg" for c in cols])
+        for row in data:
+            w.writerow(["" if not np.isfinite(v) else f"{v:.4f}" for v in row])
+    return path
+
+
+def write_all(outdir: str | os.PathLike[str], report: dict[str, Any], analysis: GaitAnalysis,
+              seqs: list[PoseSequence]) -> dict[str, Path]:
+    """Write every output file into ``outdir``; returns name -> path."""
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    files["report"] = out / "report.json"
+    files["report"].write_text(json.dumps(report, indent=2, allow_nan=False), encoding="utf-8")
+    ts = analysis.timeseries
+    files["timeseries"] = write_timeseries_csv(ts, out / "timeseries.csv")
+    files["mot"] = write_mot(ts["t"], {k: v for k, v in ts.items() if k != "t"},
+                             out / "angles.mot")
+    for i, seq in enumerate(seqs):
+        suffix = f"_{i + 1}" if len(seqs) > 1 else ""
+        files[f"trc{suffix}"] = write_trc(seq, out / f"landmarks{suffix}.trc")
+    return files
+
+
+def _fmt(v: float | None, unit: str = "", digits: int = 1) -> str:
+    return "n/a" if v is None else f"{v:.{digits}f}{unit}"
+
+
+def text_summary(report: dict[str, Any]) -> str:
+    """A short plain-text summary of the headline numbers (for the terminal)."""
+    st, lp = report["spatiotemporal"], report["limp"]
+    lines = [f"views: {', '.join(report['view']) or 'none found'}; person found in "
+             f"{100 * report['quality']['detected_fraction']:.0f}% of frames"]
+    lines.append(f"cadence {_fmt(st['cadence_steps_per_min'], ' steps/min')}; stance L "
+                 f"{_fmt(st['left']['stance_pct'], '%')} / R {_fmt(st['right']['stance_pct'], '%')}"
+                 f" ({st['left']['n_strides']} / {st['right']['n_strides']} strides)")
+    if lp["measurable"]:
+        lines.append(f"limp: {lp['verdict']}" + (
+            f", favours the {lp['favoured_side']} leg, suspected painful side "
+            f"{lp['suspected_painful_side']} (stance SI {_fmt(lp['index'], '%')}, confidence "
+            f"{_fmt(lp['confidence'], '', 2)})" if lp["detected"] else ""))
+    else:
+        lines.append(f"limp: not measurable ({lp['explanation']})")
+    knee = report["knee"]
+    lines.append(f"knee peak swing flexion L {_fmt(knee['left']['peak_swing_flexion_deg'], ' deg')}"
+                 f" / R {_fmt(knee['right']['peak_swing_flexion_deg'], ' deg')}")
+    pv = report["pelvis"]
+    lines.append("pelvic drop " + (f"L {_fmt(pv['drop_deg']['left'], ' deg')} / R "
+                                   f"{_fmt(pv['drop_deg']['right'], ' deg')}"
+                                   if pv["measurable"] else pv["note"]))
+    lines += [f"- {s}" for s in report.get("summary", [])]
+    lines += [f"warning: {w}" for w in report["quality"]["warnings"]]
+    return "\n".join(lines)
