@@ -19,8 +19,9 @@ install: system-deps $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/vidgait models fetch full
 
-## install-test: install + test extras
+## install-test: install + test extras + Chromium for the browser tests
 install-test: system-deps $(BIN)/python
+	bash scripts/install-system-deps.sh scripts/apt-packages-test.txt
 	$(BIN)/pip install --quiet -e ".[test]"
 	$(BIN)/vidgait models fetch full
 
