@@ -1,0 +1,173 @@
+"""Saved sessions (History): SQLAlchemy 2 on a local SQLite file.
+
+The database is ``$VIDGAIT_DB`` when set, else ``vidgait.sqlite3`` in the user's data directory
+(``platformdirs.user_data_dir("vidgait")``). A session row holds the patient ID, the date, the clip
+names and the full report JSON; nothing else (no video) is stored, and nothing leaves the machine.
+
+Change between sessions is judged against the smallest detectable change where the clinical notes
+give one (:data:`vidgait.render.normals.SDC`, e.g. pelvic drop 2.8 deg, Dingenen et al. 2018), not
+against zero; metrics without a published SDC show the change without a verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from vidgait.render.normals import SDC
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class SessionRow(_Base):
+    """One saved session (table ``sessions``)."""
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(100), index=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    clips: Mapped[str] = mapped_column(Text)  # JSON list of file names
+    report: Mapped[str] = mapped_column(Text)  # report.json
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A session read back from the store."""
+
+    id: int
+    patient_id: str
+    recorded_at: dt.datetime
+    clips: list[str]
+    report: dict[str, Any]
+
+
+def default_db_path() -> Path:
+    """``$VIDGAIT_DB`` or ``<user data dir>/vidgait.sqlite3``."""
+    env = os.environ.get("VIDGAIT_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("vidgait")) / "vidgait.sqlite3"
+
+
+class Store:
+    """Saved sessions in one SQLite file.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The SQLite file (created with its folder if missing); default :func:`default_db_path`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._engine = create_engine(f"sqlite:///{self.path}")
+        _Base.metadata.create_all(self._engine)
+
+    def save(self, patient_id: str, clips: list[str], report: dict[str, Any],
+             recorded_at: dt.datetime | None = None) -> int:
+        """Save a session; returns its id. Raises ValueError for an empty patient ID."""
+        pid = patient_id.strip()
+        if not pid:
+            raise ValueError("a patient ID is needed to save a session")
+        row = SessionRow(patient_id=pid, recorded_at=recorded_at or dt.datetime.now(),
+                         clips=json.dumps(list(clips)),
+                         report=json.dumps(report, allow_nan=False))
+        with Session(self._engine) as s, s.begin():
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def patients(self) -> list[str]:
+        """Patient IDs with at least one saved session, sorted."""
+        with Session(self._engine) as s:
+            return list(s.scalars(select(SessionRow.patient_id).distinct()
+                                  .order_by(SessionRow.patient_id)))
+
+    def sessions(self, patient_id: str) -> list[SavedSession]:
+        """A patient's sessions, oldest first."""
+        with Session(self._engine) as s:
+            rows = s.scalars(select(SessionRow).where(SessionRow.patient_id == patient_id)
+                             .order_by(SessionRow.recorded_at, SessionRow.id))
+            return [SavedSession(r.id, r.patient_id, r.recorded_at, json.loads(r.clips),
+                                 json.loads(r.report)) for r in rows]
+
+    def delete(self, session_id: int) -> None:
+        """Remove one session."""
+        with Session(self._engine) as s, s.begin():
+            row = s.get(SessionRow, session_id)
+            if row is not None:
+                s.delete(row)
+
+    def close(self) -> None:
+        """Release the database file."""
+        self._engine.dispose()
+
+
+def _side(report: dict[str, Any], block: str, key: str, side: str) -> float | None:
+    b = report.get(block) or {}
+    v = (b.get(key) or {}).get(side) if key else (b.get(side) or {})
+    return v if isinstance(v, (int, float)) else None
+
+
+#: metric name -> (label, unit, getter, SDC key or None)
+HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
+    "limp_index": ("Limp index (stance SI)", "%",
+                   lambda r: (r.get("limp") or {}).get("index"), None),
+    "cadence": ("Cadence", "steps/min",
+                lambda r: (r.get("spatiotemporal") or {}).get("cadence_steps_per_min"), None),
+    **{f"pelvic_drop_{s}": (f"Pelvic drop {s}", "deg",
+                            lambda r, s=s: _side(r, "pelvis", "drop_deg", s), "pelvic_drop")
+       for s in ("left", "right")},
+    **{f"trunk_lean_{s}": (f"Trunk lean {s}", "deg",
+                           lambda r, s=s: _side(r, "trunk", "lean_deg", s), "trunk_lean")
+       for s in ("left", "right")},
+    **{f"knee_peak_{s}": (f"Knee peak flexion {s}", "deg",
+                          lambda r, s=s: ((r.get("knee") or {}).get(s) or {})
+                          .get("peak_swing_flexion_deg"), None) for s in ("left", "right")},
+    **{f"hip_rotation_{s}": (f"Hip rotation {s}", "deg",
+                             lambda r, s=s: ((r.get("hip") or {}).get(s) or {})
+                             .get("rotation_deg"), None) for s in ("left", "right")},
+}
+
+
+def change_table(sessions: list[SavedSession]) -> list[dict[str, Any]]:
+    """Headline metrics over sessions, and the change from the first to the last measured value.
+
+    Returns
+    -------
+    list of dict
+        One row per metric measured in at least one session: ``metric``, ``unit``, ``values``
+        (one per session, None where not measured), ``change`` (last - first measured, or None),
+        ``sdc`` (smallest detectable change or None), ``verdict`` (``"beyond SDC"``,
+        ``"within SDC"`` (no detectable change), ``"not judged (no SDC)"`` when no SDC is
+        published, or ``"one session"``) and ``reference``.
+    """
+    rows = []
+    for key, (label, unit, get, sdc_key) in HEADLINE_METRICS.items():
+        values = [get(s.report) for s in sessions]
+        measured = [v for v in values if v is not None]
+        if not measured:
+            continue
+        change = measured[-1] - measured[0] if len(measured) > 1 else None
+        sdc, ref = SDC[sdc_key] if sdc_key else (None, "")
+        if change is None:
+            verdict = "one session"
+        elif sdc is None:
+            verdict = "not judged (no SDC)"
+        else:
+            verdict = "beyond SDC" if abs(change) > sdc else "within SDC"
+        rows.append({"key": key, "metric": label, "unit": unit, "values": values,
+                     "change": change, "sdc": sdc, "verdict": verdict, "reference": ref})
+    return rows
