@@ -1,0 +1,13 @@
+"""Rendering of a gait report (the ``report.json`` dict) for people: headline cards, tables,
+gait-cycle figures, printable HTML and PDF reports, and the "simulate my setup" comparison.
+
+Everything here works on the report dict documented in ``docs/report.md`` (plus, where noted, a
+phantom's truth); nothing imports streamlit, so the same functions serve the dashboard, the
+downloads and the tests.
+"""
+
+from vidgait.render.headline import Card, headline_cards, quality_advice, spatiotemporal_rows
+from vidgait.render.normals import CURVE_REFERENCES, NormalRange
+
+__all__ = ["CURVE_REFERENCES", "Card", "NormalRange", "headline_cards", "quality_advice",
+           "spatiotemporal_rows"]

@@ -1,0 +1,151 @@
+"""The annotated video: skeleton, live knee-flexion labels beside each knee, optional face blur.
+
+Knee flexion per frame is taken from the analysis' time series when it has one
+(``timeseries["<side>_knee_flexion"]`` on ``timeseries["t"]``), else from the image landmarks
+(the angle between thigh and shank, 0 deg straight). Labels are drawn only inside side-view
+walking passes: in a front view the image angle is not knee flexion.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from vidgait.landmarks import INDEX
+from vidgait.overlay import COLOURS, H264Writer, draw_skeleton
+from vidgait.sequence import PoseSequence
+from vidgait.video import iter_frames, probe
+
+#: face landmarks (nose, eyes, ears, mouth): MediaPipe indices 0..10
+FACE = np.arange(11)
+SIDES = ("left", "right")
+
+
+def image_knee_flexion(image: np.ndarray) -> dict[str, np.ndarray]:
+    """Knee flexion (deg) per frame from image landmarks: 180 minus the hip-knee-ankle angle.
+
+    Parameters
+    ----------
+    image : (T, 33, 2+) float
+        Landmarks in pixels.
+
+    Returns
+    -------
+    dict side -> (T,) float
+        NaN where a landmark is missing.
+    """
+    out = {}
+    for s in SIDES:
+        hip, knee, ankle = (image[:, INDEX[f"{s}_{j}"], :2] for j in ("hip", "knee", "ankle"))
+        thigh, shank = knee - hip, ankle - knee
+        cos = (thigh * shank).sum(-1) / (np.linalg.norm(thigh, axis=-1)
+                                         * np.linalg.norm(shank, axis=-1))
+        out[s] = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return out
+
+
+def side_view_mask(t: np.ndarray, passes: list[dict[str, Any]]) -> np.ndarray:
+    """True for times inside a side-view walking pass of ``report["passes"]``."""
+    mask = np.zeros(t.shape, bool)
+    for p in passes:
+        if p.get("view") == "side":
+            mask |= (t >= p["start_s"]) & (t <= p["stop_s"])
+    return mask
+
+
+def knee_labels(seq: PoseSequence, passes: list[dict[str, Any]],
+                timeseries: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
+    """Knee flexion to print per frame and side (NaN: print nothing)."""
+    t = np.asarray(seq.t, float)
+    keys = {s: f"{s}_knee_flexion" for s in SIDES}
+    if timeseries is not None and all(k in timeseries for k in keys.values()):
+        ts_t = np.asarray(timeseries["t"], float)
+        vals = {s: np.interp(t, ts_t, np.asarray(timeseries[k], float), left=np.nan,
+                             right=np.nan) for s, k in keys.items()}
+    else:
+        vals = image_knee_flexion(np.asarray(seq.image, float))
+    mask = side_view_mask(t - t[0] if t.size else t, passes) & np.asarray(seq.found, bool)
+    return {s: np.where(mask, v, np.nan) for s, v in vals.items()}
+
+
+def blur_face(rgb: np.ndarray, image: np.ndarray, visibility: np.ndarray | None = None) -> None:
+    """Blur, in place, a box around the face landmarks (the box grows by 60 % of its size)."""
+    pts = image[FACE, :2]
+    ok = np.isfinite(pts).all(axis=1)
+    if visibility is not None:
+        ok &= visibility[FACE] >= 0.1
+    if ok.sum() < 2:
+        return
+    lo, hi = pts[ok].min(axis=0), pts[ok].max(axis=0)
+    size = max(float((hi - lo).max()), 0.04 * min(rgb.shape[:2]))
+    c = (lo + hi) / 2
+    h, w = rgb.shape[:2]
+    x0, y0 = (np.floor(c - 0.8 * size)).astype(int).clip(0, [w, h])
+    x1, y1 = (np.ceil(c + 0.8 * size)).astype(int).clip(0, [w, h])
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return
+    k = max(3, int(size) // 2 * 2 + 1)
+    rgb[y0:y1, x0:x1] = cv2.GaussianBlur(rgb[y0:y1, x0:x1], (k, k), 0)
+
+
+def _label(rgb: np.ndarray, image: np.ndarray, side: str, value: float) -> None:
+    x, y = image[INDEX[f"{side}_knee"], :2]
+    if not (np.isfinite(x) and np.isfinite(y) and np.isfinite(value)):
+        return
+    scale = max(0.45, min(rgb.shape[:2]) / 900)
+    th = max(1, round(scale * 2))
+    text = f"{'L' if side == 'left' else 'R'} knee {value:.0f}"
+    # both labels to the right of the knee, left above and right below: in a side view the two
+    # knees are close together and the labels must not overlap
+    dy = -int(10 * scale) if side == "left" else int(30 * scale)
+    (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, th + 2)
+    dx = int(14 * scale)
+    if x + dx + tw > rgb.shape[1]:  # near the right edge: write to the left of the knee
+        dx = -dx - tw
+    org = (int(x) + dx, int(y) + dy)
+    cv2.putText(rgb, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), th + 2, cv2.LINE_AA)
+    cv2.putText(rgb, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS[side], th, cv2.LINE_AA)
+
+
+def write_annotated(video: str | os.PathLike[str], seq: PoseSequence,
+                    out: str | os.PathLike[str], *, labels: dict[str, np.ndarray] | None = None,
+                    face_blur: bool = False, crf: int = 23) -> Path:
+    """Write ``video`` with the skeleton, knee-flexion labels and optional face blur (H.264).
+
+    Parameters
+    ----------
+    video : path-like
+        The source clip.
+    seq : PoseSequence
+        Its pose sequence (rows matched by frame index).
+    out : path-like
+        Output ``.mp4`` (H.264, yuv420p: plays in browsers).
+    labels : dict side -> (T,) float, optional
+        Knee flexion per sequence row (NaN: no label); see :func:`knee_labels`.
+    face_blur : bool
+        Blur a box around the face landmarks in every frame where the person was found.
+    crf : int
+        x264 quality.
+
+    Returns
+    -------
+    Path
+    """
+    info = probe(video)
+    rows = {int(fi): k for k, fi in enumerate(seq.frame_index)}
+    with H264Writer(out, info.width, info.height, info.fps, crf=crf) as writer:
+        for frame in iter_frames(info):
+            k = rows.get(frame.index)
+            rgb = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
+            if k is not None and seq.found[k]:
+                if face_blur:
+                    blur_face(rgb, seq.image[k], seq.visibility[k])
+                draw_skeleton(rgb, seq.image[k], seq.visibility[k])
+                for s in SIDES if labels else ():
+                    _label(rgb, seq.image[k], s, float(labels[s][k]))
+            writer.write(rgb, frame.timestamp_ms)
+    return Path(out)

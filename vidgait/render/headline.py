@@ -1,0 +1,272 @@
+"""Headline cards, the spatiotemporal table and recording advice, from the report dict.
+
+Values are taken from the report as they are; the optional reported injured side changes only the
+wording (:func:`injured_side_wording`), never a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from vidgait.render.normals import DINGENEN, RANGES, ROBINSON, SDC
+
+SIDES = ("left", "right")
+
+
+def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
+    """A number for people: fixed digits, ``"n/a"`` for None, unit appended with a space."""
+    if value is None:
+        return "n/a"
+    text = f"{value:.{digits}f}"
+    return f"{text} {unit}" if unit else text
+
+
+@dataclass(frozen=True)
+class Card:
+    """One headline metric.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier (``"limp"``, ``"pelvic_drop"``, ``"trunk_lean"``, ``"knee_peak"``,
+        ``"hip_rotation"``, ``"cadence"``).
+    title : str
+        Heading shown to the clinician.
+    value : str
+        The measured value(s), formatted (``"not measurable"`` when the view cannot support it).
+    normal : str
+        The normal range with its reference, or why there is none.
+    outside : bool
+        True only when a measured value lies outside its normal range (the card is coloured).
+    note : str
+        Extra words: what to record, how much to trust the value.
+    numbers : dict of str -> float or None
+        The raw values shown, as in report.json (for tests and exports).
+    """
+
+    key: str
+    title: str
+    value: str
+    normal: str
+    outside: bool = False
+    note: str = ""
+    numbers: dict[str, float | None] = field(default_factory=dict)
+
+
+def _lr(values: dict[str, float | None], unit: str, digits: int = 1) -> str:
+    return f"L {fmt(values.get('left'), digits)} / R {fmt(values.get('right'), digits)} {unit}"
+
+
+def _limp_card(report: dict[str, Any]) -> Card:
+    lp = report["limp"]
+    normal = (f"no limp: stance-time symmetry index (SI, {ROBINSON}) within the stride-to-stride "
+              "variability and the timing resolution")
+    if not lp["measurable"]:
+        return Card("limp", "Limp", "not measurable", normal, note=lp.get("explanation", ""))
+    if lp["detected"]:
+        value = (f"favours the {lp['favoured_side']} leg; stance SI {fmt(lp['index'])} %, "
+                 f"confidence {fmt(lp['confidence'], 2)}")
+    else:
+        value = f"no limp; stance SI {fmt(lp['index'])} %"
+    return Card("limp", "Limp", value, normal, outside=bool(lp["detected"]),
+                note=lp.get("explanation", ""),
+                numbers={"index": lp["index"], "confidence": lp["confidence"]})
+
+
+def _pelvic_drop_card(report: dict[str, Any]) -> Card:
+    pv = report["pelvis"]
+    rng, (sdd, sdd_ref) = RANGES["pelvic_drop"], SDC["pelvic_drop"]
+    normal = (f"{rng.text()} per side ({rng.reference}); left/right difference "
+              f"<= {sdd:g} deg ({sdd_ref})")
+    if not pv["measurable"]:
+        return Card("pelvic_drop", "Pelvic drop", "not measurable", normal, note=pv.get("note", ""))
+    drop = pv["drop_deg"]
+    outside = any(rng.contains(drop[s]) is False for s in SIDES)
+    if drop["left"] is not None and drop["right"] is not None:
+        outside |= abs(drop["left"] - drop["right"]) > sdd
+    note = ("the value on a side is how far THAT side of the pelvis drops while the other leg is "
+            "in single stance")
+    return Card("pelvic_drop", "Pelvic drop", _lr(drop, "deg"), normal, outside, note,
+                numbers={f"drop_{s}": drop[s] for s in SIDES})
+
+
+def _trunk_card(report: dict[str, Any]) -> Card:
+    tr = report["trunk"]
+    sdd, sdd_ref = SDC["trunk_lean"]
+    normal = (f"no normal range in vidgait's references (not coloured); change between sessions "
+              f"is judged against {sdd:g} deg ({sdd_ref})")
+    if not tr["measurable"]:
+        return Card("trunk_lean", "Trunk lean", "not measurable", normal, note=tr.get("note", ""))
+    lean = tr["lean_deg"]
+    return Card("trunk_lean", "Trunk lean", _lr(lean, "deg"), normal,
+                note="lean toward that side during its stance (a compensated Trendelenburg sign)",
+                numbers={f"lean_{s}": lean[s] for s in SIDES})
+
+
+def _knee_card(report: dict[str, Any]) -> Card:
+    kn = report["knee"]
+    rng = RANGES["knee_peak_swing_flexion"]
+    normal = f"{rng.text()} ({rng.reference})"
+    if not kn["measurable"]:
+        return Card("knee_peak", "Knee peak flexion (swing)", "not measurable", normal,
+                    note=kn.get("note", ""))
+    peaks = {s: kn[s]["peak_swing_flexion_deg"] for s in SIDES}
+    unc = [kn[s]["uncertainty_deg"] for s in SIDES if kn[s]["uncertainty_deg"] is not None]
+    note = f"landmark-noise SD about {fmt(max(unc))} deg" if unc else ""
+    return Card("knee_peak", "Knee peak flexion (swing)", _lr(peaks, "deg"), normal,
+                any(rng.contains(peaks[s]) is False for s in SIDES), note,
+                numbers={f"knee_{s}": peaks[s] for s in SIDES})
+
+
+def _hip_rotation_card(report: dict[str, Any]) -> Card:
+    hip = report["hip"]
+    rng = RANGES["hip_rotation"]
+    normal = f"{rng.text()} ({rng.note}; {rng.reference})"
+    if not hip["rotation_measurable"]:
+        return Card("hip_rotation", "Hip rotation (swing)", "not measurable", normal,
+                    note="front or back view needed; " + hip["rotation_note"])
+    rot = {s: hip[s]["rotation_deg"] for s in SIDES}
+    return Card("hip_rotation", "Hip rotation (swing)", _lr(rot, "deg"), normal,
+                any(rng.contains(rot[s]) is False for s in SIDES), hip["rotation_note"],
+                numbers={f"rotation_{s}": rot[s] for s in SIDES})
+
+
+def _cadence_card(report: dict[str, Any]) -> Card:
+    cad = report["spatiotemporal"]["cadence_steps_per_min"]
+    rng = RANGES["cadence"]
+    normal = f"{rng.text()} ({rng.reference})"
+    if cad is None:
+        return Card("cadence", "Cadence", "not measurable", normal,
+                    note=report["spatiotemporal"].get("note", ""))
+    return Card("cadence", "Cadence", fmt(cad, 1, "steps/min"), normal,
+                rng.contains(cad) is False, numbers={"cadence": cad})
+
+
+def headline_cards(report: dict[str, Any]) -> list[Card]:
+    """The six headline cards: limp, pelvic drop, trunk lean, knee peak, hip rotation, cadence.
+
+    Parameters
+    ----------
+    report : dict
+        A report built by :func:`vidgait.report.build_report`.
+
+    Returns
+    -------
+    list of Card
+    """
+    return [_limp_card(report), _pelvic_drop_card(report), _trunk_card(report),
+            _knee_card(report), _hip_rotation_card(report), _cadence_card(report)]
+
+
+#: spatiotemporal table rows: report field -> (label, digits, symmetry row in report["symmetry"])
+_ROWS: dict[str, tuple[str, int, str | None]] = {
+    "step_time_s": ("Step time (s)", 3, "step_time"),
+    "stride_time_s": ("Stride time (s)", 3, None),
+    "stance_pct": ("Stance (% of stride)", 1, "stance"),
+    "swing_pct": ("Swing (% of stride)", 1, "swing"),
+    "single_support_pct": ("Single support (% of stride)", 1, "single_support"),
+    "double_support_pct": ("Double support (% of stride)", 1, None),
+    "step_length": ("Step length", 3, None),
+}
+
+
+def _symmetry_text(report: dict[str, Any], name: str | None) -> str:
+    row = report["symmetry"].get(name) if name else None
+    if not row or row.get("si_pct") is None:
+        return ""
+    lo, hi = row["ci95_pct"]
+    return f"SI {fmt(row['si_pct'])} % (95 % CI {fmt(lo)} to {fmt(hi)})"
+
+
+def spatiotemporal_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The spatiotemporal table: one dict per parameter.
+
+    Returns
+    -------
+    list of dict
+        Keys ``parameter``, ``left``, ``right`` (formatted), ``symmetry`` (SI with its 95 % CI,
+        Robinson 1987), ``normal`` (range and reference), ``outside`` (sides outside the range)
+        and ``values`` (raw report values per side).
+    """
+    st = report["spatiotemporal"]
+    unit = (st.get("stride_length") or {}).get("unit") or "leg lengths"
+    rows = []
+    for key, (label, digits, sym) in _ROWS.items():
+        vals = {s: st[s][key] for s in SIDES}
+        rng = RANGES.get(key)
+        rows.append({
+            "parameter": label if key != "step_length" else f"Step length ({unit})",
+            "left": fmt(vals["left"], digits), "right": fmt(vals["right"], digits),
+            "symmetry": _symmetry_text(report, sym),
+            "normal": f"{rng.text()} ({rng.reference})" if rng else "",
+            "outside": [s for s in SIDES if rng is not None and rng.contains(vals[s]) is False],
+            "values": vals})
+    rows.append({"parameter": "Strides accepted", "left": str(st["left"]["n_strides"]),
+                 "right": str(st["right"]["n_strides"]), "symmetry": "", "normal": "",
+                 "outside": [], "values": {s: st[s]["n_strides"] for s in SIDES}})
+    return rows
+
+
+#: report block -> what to record so that it becomes measurable
+_VIEW_ADVICE = {
+    "pelvis": "Front view needed for pelvic drop: record the patient walking toward (or away "
+              "from) the camera, at least 7 steps (Dingenen 2018 averaged >= 7 steps).",
+    "trunk": "Front view needed for trunk lean: record the patient walking toward the camera.",
+    "knee": "Side view needed for knee flexion: record the patient walking across the picture, "
+            "side-on to the camera, whole body in view.",
+    "spatiotemporal": "Timing and limp need at least 3 clean strides per leg: record a longer "
+                      "straight walk (about 8-10 m), side-on, without turning in the picture.",
+    "hip_rotation": "Hip rotation needs a front or back view (and stays a left/right comparison).",
+}
+
+
+def quality_advice(report: dict[str, Any]) -> list[str]:
+    """Recording-quality warnings, each with what to do about it.
+
+    Returns
+    -------
+    list of str
+        Plain sentences; empty when the recording supports every metric.
+    """
+    advice: list[str] = []
+    q = report["quality"]
+    if q["detected_fraction"] < 0.9:
+        advice.append(f"The patient was found in only {100 * q['detected_fraction']:.0f} % of "
+                      "frames: keep the whole body (head to feet) in the picture and light the "
+                      "room evenly.")
+    if q["max_people_per_frame"] > 1:
+        advice.append(f"Up to {q['max_people_per_frame']} people were in view: the walking person "
+                      "was followed, but record with nobody else in the picture when you can.")
+    for block, text in _VIEW_ADVICE.items():
+        if not report["measurable"].get(block, True):
+            advice.append(text)
+    advice += [f"{w[0].upper()}{w[1:]}." if not w.endswith(".") else w
+               for w in q["warnings"]]
+    if q["refused_strides"]:
+        advice.append(f"{len(q['refused_strides'])} strides were left out (refused, not guessed); "
+                      "see the details in report.json.")
+    return advice
+
+
+def injured_side_wording(report: dict[str, Any], injured_side: str | None) -> str:
+    """A sentence relating the clinician's reported injured side to what the gait shows.
+
+    The reported side changes only this sentence, never a number.
+    """
+    if injured_side not in SIDES:
+        return ""
+    lp = report["limp"]
+    head = f"Reported injured side: {injured_side}."
+    if not lp["measurable"]:
+        return f"{head} The recording could not measure a limp, so it cannot be compared."
+    if not lp["detected"]:
+        return f"{head} No limp beyond measurement variability was found in this recording."
+    painful = lp["suspected_painful_side"]
+    agree = "agrees with" if painful == injured_side else "does NOT agree with"
+    return (f"{head} The gait spares the {painful} leg (suspected painful side {painful}, "
+            f"favours the {lp['favoured_side']}), which {agree} the reported side.")
+
+
+__all__ = ["DINGENEN", "Card", "fmt", "headline_cards", "injured_side_wording", "quality_advice",
+           "spatiotemporal_rows"]
