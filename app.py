@@ -1,95 +1,71 @@
-"""vidgait dashboard (Streamlit).
+"""vidgait dashboard (Streamlit, multipage).
 
-This first page runs the pose stage on an uploaded walking clip (or a bundled sample) and shows
-the tracked skeleton; the full gait report comes with the kinematics core. Everything runs on this
-machine: uploads are written to a temporary file that is deleted after processing.
+Pages: **Analyse** (default: a bundled sample, so a first visit shows a full report without any
+file), **Simulate my setup** (the walking phantom filmed with your camera setup), **Live** (when
+``vidgait.ui.live_page`` imports), and **History** (saved sessions per patient). Everything runs
+on this machine: uploads go to temporary files deleted after processing. See docs/dashboard.md.
 """
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from vidgait.errors import VidgaitError
-from vidgait.video import VIDEO_SUFFIXES
-
 REPO = Path(__file__).resolve().parent
 SAMPLES = REPO / "sample_videos"
-MAX_UPLOAD_MB = st.get_option("server.maxUploadSize")
+MAX_UPLOAD_MB = int(st.get_option("server.maxUploadSize"))
 
 
-@st.cache_resource(show_spinner="Preparing the pose model (first run only)...")
-def model_path(name: str) -> str:
-    """Provision the pose model once per process."""
-    from vidgait.models import resolve_model
+def _analyse() -> None:
+    from vidgait.ui import analyse_page
 
-    return str(resolve_model(name, progress=False))
+    analyse_page.render(SAMPLES, MAX_UPLOAD_MB)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def analyse_pose(digest: str, video_bytes: bytes, suffix: str, model: str) -> tuple[bytes, dict]:
-    """Pose + overlay for one clip, cached by content hash (re-runs are instant)."""
-    from vidgait.overlay import write_overlay
-    from vidgait.pose import PoseOptions, estimate_poses
-    from vidgait.video import probe
+def _simulate() -> None:
+    from vidgait.ui import simulate_page
 
-    bar = st.progress(0.0, text="Reading the video...")
-    with tempfile.TemporaryDirectory(prefix="vidgait-") as tmp:
-        src = Path(tmp) / f"input{suffix}"
-        src.write_bytes(video_bytes)
-        info = probe(src)
+    simulate_page.render()
 
-        def progress(done: int, total: int) -> None:
-            bar.progress(min(done / max(total, 1), 1.0),
-                         text=f"Tracking the person: frame {done} of {total}")
 
-        seq = estimate_poses(info, options=PoseOptions(model=model_path(model)),
-                             progress=progress)
-        bar.progress(1.0, text="Drawing the skeleton...")
-        out = write_overlay(src, seq, Path(tmp) / "overlay.mp4")
-        overlay = out.read_bytes()
-    bar.empty()
-    facts = info.to_dict() | {
-        "detected_pct": round(100 * seq.detected_fraction, 1),
-        "max_people_per_frame": seq.meta.get("max_people_per_frame", 1),
-    }
-    facts.pop("path")
-    return overlay, facts
+def _history() -> None:
+    from vidgait.ui import history_page
+
+    history_page.render()
+
+
+def _live_page(analyse: st.Page) -> st.Page | None:
+    """The Live page when its module (and streamlit-webrtc) import, else None.
+
+    "Analyse recording" on the live page hands the recorded file to the Analyse page.
+    """
+    try:
+        from vidgait.ui import live_page
+    except ImportError:  # e.g. streamlit-webrtc missing: leave the page out, keep the app
+        return None
+
+    def on_analyse(path: Path) -> None:
+        st.session_state["live_recording"] = str(path)
+        st.switch_page(analyse)
+
+    return st.Page(lambda: live_page.render(on_analyse=on_analyse), title="Live",
+                   icon=":material/videocam:", url_path="live")
 
 
 def main() -> None:
+    """Build the navigation and run the chosen page."""
     st.set_page_config(page_title="vidgait", layout="wide")
-    st.title("vidgait - gait analysis from a walking video")
-    st.caption("Processing is local: the video never leaves this computer.")
-    samples = sorted(SAMPLES.glob("*.mp4"), key=lambda p: "side" not in p.name)  # side view first
-    choice = st.radio("Video", [f"Sample: {p.name}" for p in samples] + ["Upload a clip"],
-                      horizontal=True)  # a bundled sample by default: a result without any file
-    if choice == "Upload a clip":
-        up = st.file_uploader(
-            f"Walking clip ({', '.join(s.lstrip('.') for s in VIDEO_SUFFIXES)}; "
-            f"up to {MAX_UPLOAD_MB} MB)", type=[s.lstrip(".") for s in VIDEO_SUFFIXES])
-        if up is None:
-            st.info("Record the patient walking across the room (side view) or toward the camera.")
-            return
-        data, suffix, label = up.getvalue(), Path(up.name).suffix.lower(), up.name
-    else:
-        path = SAMPLES / choice.removeprefix("Sample: ")
-        data, suffix, label = path.read_bytes(), path.suffix, path.name
-    model = st.sidebar.selectbox("Pose model", ["full", "lite", "heavy"], index=0)
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        overlay, facts = analyse_pose(digest, data, suffix, model)
-    except VidgaitError as exc:
-        st.error(f"{label}: {exc}")
-        return
-    left, right = st.columns([3, 2])
-    left.video(overlay, format="video/mp4")
-    right.metric("Person found in", f"{facts['detected_pct']} % of frames")
-    right.metric("Most people in one frame", facts["max_people_per_frame"])
-    right.json(facts, expanded=False)
+    analyse = st.Page(_analyse, title="Analyse", icon=":material/directions_walk:",
+                      url_path="analyse", default=True)
+    pages = [analyse, st.Page(_simulate, title="Simulate my setup",
+                              icon=":material/photo_camera:", url_path="simulate")]
+    live = _live_page(analyse)
+    if live is not None:
+        pages.append(live)
+    pages.append(st.Page(_history, title="History", icon=":material/history:",
+                         url_path="history"))
+    st.navigation(pages).run()
 
 
 main()

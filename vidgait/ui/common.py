@@ -1,0 +1,83 @@
+"""Streamlit helpers shared by the dashboard pages: cached model and pipeline, progress, cards."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+
+import streamlit as st
+
+from vidgait.render.document import CARD_CSS, card_html
+from vidgait.render.headline import Card
+from vidgait.ui.pipeline import STAGES, SessionResult, process_clips
+
+STAGE_TEXT = {"reading": "1/4 reading", "pose": "2/4 pose", "analysis": "3/4 analysis",
+              "rendering": "4/4 rendering"}
+
+
+@st.cache_resource(show_spinner="Preparing the pose model (first run only)...")
+def model_path(name: str) -> str:
+    """Provision the pose model once per process and return its file path."""
+    from vidgait.models import resolve_model
+
+    return str(resolve_model(name, progress=False))
+
+
+def content_key(clips: list[tuple[str, bytes]]) -> str:
+    """SHA-256 over the clips' bytes (and names, which appear in the report)."""
+    h = hashlib.sha256()
+    for name, data in clips:
+        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+class StageBar:
+    """A progress bar over the four stages; ``__call__`` is a pipeline progress callback."""
+
+    def __init__(self) -> None:
+        self._bar = st.progress(0.0, text="Starting...")
+
+    def __call__(self, stage: str, fraction: float, text: str) -> None:
+        i = STAGES.index(stage) if stage in STAGES else 0
+        weights = (0.05, 0.75, 0.05, 0.15)  # the pose stage takes most of the time
+        done = sum(weights[:i]) + weights[i] * min(max(fraction, 0.0), 1.0)
+        self._bar.progress(min(done, 1.0), text=f"{STAGE_TEXT.get(stage, stage)}: {text}")
+
+    def clear(self) -> None:
+        """Remove the bar."""
+        self._bar.empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def analyse_cached(key: str, _clips: list[tuple[str, bytes]], model: str,
+                   height_cm: float | None, face_blur: bool) -> SessionResult:
+    """:func:`~vidgait.ui.pipeline.process_clips`, cached by content hash ``key`` and settings.
+
+    The progress bar is created (and removed) inside the function: streamlit replays the
+    elements a cached function drew, and they must belong to it.
+    """
+    bar = StageBar()
+    try:
+        return process_clips(_clips, model=model_path(model), height_cm=height_cm,
+                             face_blur=face_blur, progress=bar)
+    finally:
+        bar.clear()
+
+
+def inject_css() -> None:
+    """The card styles (shared with the HTML report)."""
+    st.markdown(f"<style>{CARD_CSS}.vg-card{{margin-bottom:10px;min-height:150px}}</style>",
+                unsafe_allow_html=True)
+
+
+def show_cards(cards: list[Card], per_row: int = 3) -> None:
+    """Headline cards in a grid; coloured only when outside their normal range."""
+    for start in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, card in zip(cols, cards[start:start + per_row], strict=False):
+            col.markdown(card_html(card), unsafe_allow_html=True)
+
+
+def esc(text: str) -> str:
+    """HTML-escape for ``unsafe_allow_html`` markdown."""
+    return html.escape(text)
