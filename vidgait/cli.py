@@ -198,6 +198,51 @@ def _cmd_phantom(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_live(args: argparse.Namespace) -> int:
+    from vidgait.live.camera import run_camera
+    from vidgait.live.processor import LiveConfig
+    from vidgait.overlay import H264Writer
+
+    source: int | str = int(args.source) if args.source.isdigit() else args.source
+    writer = None
+    last_print = -1.0
+    with _native_logs_aside(args.verbose):
+        try:
+            for out in run_camera(source, config=LiveConfig(model=args.model),
+                                  seconds=args.seconds, record_to=args.record):
+                if args.overlay:
+                    if writer is None:
+                        h, w = out.overlay.shape[:2]
+                        writer = H264Writer(args.overlay, w, h, 30.0)
+                    writer.write(out.overlay, out.frame.timestamp_ms)
+                snap = out.snapshot
+                if snap.t_s - last_print >= 1.0:
+                    last_print = snap.t_s
+                    print(_live_line(snap), flush=True)
+        finally:
+            if writer is not None:
+                writer.close()
+    if args.record:
+        print(f"{args.record}: raw recording; analyse it with `vidgait analyze {args.record} -o DIR`")
+    return EXIT_OK
+
+
+def _live_line(snap: object) -> str:
+    """One status line of a live snapshot: time, fps, view, cadence, knees, pelvis, advice."""
+    m = snap.metrics
+
+    def f(v: float, unit: str = "") -> str:
+        return "-" if v is None or v != v else f"{v:.0f}{unit}"
+
+    advice = "; ".join(a.text for a in snap.advice) if snap.advice else ""
+    return (f"t={snap.t_s:5.1f}s {snap.fps_processed:4.1f}fps view={m.view or '-'} "
+            f"cadence={f(m.cadence_steps_per_min)} limp={m.limp_verdict}"
+            f"{'(' + m.limp_side + ')' if m.limp_side else ''} "
+            f"knee L/R={f(m.knee_peak_flexion_deg.get('left'))}/"
+            f"{f(m.knee_peak_flexion_deg.get('right'))} pelvic drop L/R="
+            f"{f(m.pelvic_drop_deg.get('left'))}/{f(m.pelvic_drop_deg.get('right'))} {advice}")
+
+
 def _cmd_models(args: argparse.Namespace) -> int:
     from vidgait import models
 
@@ -297,6 +342,15 @@ def build_parser() -> argparse.ArgumentParser:
     ph.add_argument("--validate", action="store_true",
                     help="also run the pose stage and print its landmark error against the truth")
     ph.set_defaults(func=_cmd_phantom)
+
+    lv = sub.add_parser("live", help="live assessment from a camera (device index) or a video "
+                                     "file played as a camera: rolling metrics and guidance")
+    lv.add_argument("source", help="camera index (0 = first webcam) or a video file")
+    lv.add_argument("--model", help="pose model (default: lite when installed, else full)")
+    lv.add_argument("--seconds", type=float, help="stop after this many seconds of stream")
+    lv.add_argument("--record", help="record the raw frames to this .mp4 for a full analysis")
+    lv.add_argument("--overlay", help="also write the live overlay to this .mp4")
+    lv.set_defaults(func=_cmd_live)
 
     mod = sub.add_parser("models", help="list or provision pose models")
     mod.add_argument("action", choices=["list", "fetch"])
