@@ -11,29 +11,22 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_app
 from vidgait.overlay import COLOURS
 from vidgait.video import iter_frames
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 APP = Path(__file__).resolve().parent / "live_browser_app.py"
 CLIP = REPO / "sample_videos" / "phantom_side_symmetric.mp4"
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 "--disable-features=WebRtcHideLocalIpsWithMdns"]
+LIVE_ARGS = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             "--disable-features=WebRtcHideLocalIpsWithMdns"]
 
 #: below this analysed frame rate the kinematics core cannot find strides (see docs/live.md)
 MIN_FPS_FOR_METRICS = 8
@@ -68,45 +61,13 @@ def write_y4m(video: Path, out: Path, *, width: int = 640, loops: int = 1, every
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_http(url: str, timeout_s: float) -> None:
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout_s} s")
-
-
 @pytest.fixture
 def streamlit_server(tmp_path):
-    port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("VIDGAIT_ICE_SERVERS", None)
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 60)
-        yield f"http://127.0.0.1:{port}", tmp_path / "streamlit.log"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    log = tmp_path / "streamlit.log"
+    with streamlit_app(APP, log, env) as url:
+        yield url, log
 
 
 def _metric_value(page, label: str) -> str:
@@ -136,7 +97,7 @@ def _run_page(url: str, y4m: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS + [f"--use-file-for-fake-video-capture={y4m}"])
+            args=LIVE_ARGS + [f"--use-file-for-fake-video-capture={y4m}"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.goto(url)
