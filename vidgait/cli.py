@@ -88,17 +88,23 @@ def _tqdm_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], 
     return update, bar.close
 
 
-def _cmd_pose(args: argparse.Namespace) -> int:
+def _track(video: str, args: argparse.Namespace, num_poses: int = 2) -> PoseSequence:
+    """Run the pose stage on ``video`` with a progress bar (unless ``--quiet``)."""
     from vidgait.pose import PoseOptions, estimate_poses
 
     with _native_logs_aside(args.verbose):
-        update, close = _tqdm_progress("pose") if not args.quiet else (None, lambda: None)
+        update, close = (_tqdm_progress(f"pose {Path(video).name}") if not args.quiet
+                         else (None, lambda: None))
         try:
-            seq = estimate_poses(args.video, options=PoseOptions(model=args.model,
-                                                                 num_poses=args.num_poses),
-                                 progress=update)
+            return estimate_poses(video, options=PoseOptions(model=args.model,
+                                                             num_poses=num_poses),
+                                  progress=update)
         finally:
             close()
+
+
+def _cmd_pose(args: argparse.Namespace) -> int:
+    seq = _track(args.video, args, num_poses=args.num_poses)
     out = seq.save(args.output)
     print(f"{out}: {len(seq)} frames, person found in {100 * seq.detected_fraction:.1f}%, "
           f"up to {seq.meta.get('max_people_per_frame', 1)} people per frame, model {seq.model}")
@@ -107,18 +113,11 @@ def _cmd_pose(args: argparse.Namespace) -> int:
 
 def _load_or_track(path: str, args: argparse.Namespace, outdir: Path) -> PoseSequence:
     """A saved pose file as is, or a video through the pose stage (its poses saved in outdir)."""
-    from vidgait.pose import PoseOptions, estimate_poses
     from vidgait.sequence import PoseSequence
 
     if path.lower().endswith(".npz"):
         return PoseSequence.load(path)
-    with _native_logs_aside(args.verbose):
-        update, close = (_tqdm_progress(f"pose {Path(path).name}") if not args.quiet
-                         else (None, lambda: None))
-        try:
-            seq = estimate_poses(path, options=PoseOptions(model=args.model), progress=update)
-        finally:
-            close()
+    seq = _track(path, args)
     seq.save(outdir / f"poses_{Path(path).stem}.npz")
     return seq
 
