@@ -8,27 +8,20 @@ import re
 
 import numpy as np
 import pytest
+from conftest import walker_report
 from pypdf import PdfReader
 
-from vidgait.kinematics import analyze
 from vidgait.render import headline_cards, quality_advice, spatiotemporal_rows
 from vidgait.render.document import render_html, render_pdf
 from vidgait.render.figures import available_curves, cycle_figure
 from vidgait.render.headline import fmt, injured_side_wording
 from vidgait.render.normals import CURVE_REFERENCES, RANGES
-from vidgait.report import build_report
-from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
+from vidgait.synth import GaitParams
 
 
 def _report(params: GaitParams, view: str) -> dict:
-    truth = simulate(params)
-    c = walkway_centre(truth)
-    cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=9.0)
-    seq = to_pose_sequence(truth, cam, noise_px=0.5, seed=3)
-    seq.meta["source"] = f"walker_{view}.mp4"
     # through JSON, exactly as report.json holds it
-    return json.loads(json.dumps(build_report(analyze(seq, height_cm=170), [seq],
-                                              height_cm=170)))
+    return json.loads(json.dumps(walker_report(params, view, source=f"walker_{view}.mp4")))
 
 
 @pytest.fixture(scope="module")

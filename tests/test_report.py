@@ -7,8 +7,8 @@ import re
 
 import numpy as np
 import pytest
+from conftest import REPO, walker_report
 
-from conftest import REPO
 from vidgait.kinematics import analyze
 from vidgait.report import SCHEMA_VERSION, build_report
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
@@ -33,11 +33,7 @@ def get(d: dict, dotted: str):
 
 
 def report_for(params: GaitParams, view: str, height_cm: float | None = 170.0) -> dict:
-    truth = simulate(params)
-    c = walkway_centre(truth)
-    cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=9.0)
-    seq = to_pose_sequence(truth, cam, noise_px=0.5, seed=3)
-    return build_report(analyze(seq, height_cm=height_cm), [seq], height_cm=height_cm)
+    return walker_report(params, view, height_cm=height_cm)
 
 
 @pytest.fixture(scope="module")
