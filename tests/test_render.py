@@ -63,6 +63,15 @@ def test_cards_colour_only_values_outside_their_range(limp_side: dict) -> None:
     assert not cards["trunk_lean"].outside  # no sourced normal range: never coloured
 
 
+def test_hip_rotation_card_is_never_coloured(trend_front: dict) -> None:
+    report = json.loads(json.dumps(trend_front))
+    report["hip"]["left"]["rotation_deg"], report["hip"]["right"]["rotation_deg"] = 17.6, -2.0
+    report["hip"]["rotation_measurable"] = True
+    card = next(c for c in headline_cards(report) if c.key == "hip_rotation")
+    assert not card.outside  # far outside the typical range, still not coloured
+    assert "L - R 19.6 deg" in card.value and "no normal range applied" in card.normal
+
+
 def test_pelvic_drop_card_flags_a_drop_beyond_the_band(trend_front: dict) -> None:
     drop = trend_front["pelvis"]["drop_deg"]
     card = next(c for c in headline_cards(trend_front) if c.key == "pelvic_drop")

@@ -120,16 +120,21 @@ def _knee_card(report: dict[str, Any]) -> Card:
 
 
 def _hip_rotation_card(report: dict[str, Any]) -> Card:
+    """Hip rotation L / R and their difference, never coloured: one camera cannot pin the
+    absolute angle down (docs/accuracy.md), so no normal range is applied to it."""
     hip = report["hip"]
     rng = RANGES["hip_rotation"]
-    normal = f"{rng.text()} ({rng.note}; {rng.reference})"
+    normal = (f"no normal range applied (one camera cannot measure it absolutely); typical "
+              f"{rng.text()} ({rng.note}; {rng.reference})")
     if not hip["rotation_measurable"]:
         return Card("hip_rotation", "Hip rotation (swing)", "not measurable", normal,
                     note="front or back view needed; " + hip["rotation_note"])
     rot = {s: hip[s]["rotation_deg"] for s in SIDES}
-    return Card("hip_rotation", "Hip rotation (swing)", _lr(rot, "deg"), normal,
-                any(rng.contains(rot[s]) is False for s in SIDES), hip["rotation_note"],
-                numbers={f"rotation_{s}": rot[s] for s in SIDES})
+    value = _lr(rot, "deg")
+    if all(rot[s] is not None for s in SIDES):
+        value += f" (L - R {fmt(rot['left'] - rot['right'], 1)} deg)"
+    return Card("hip_rotation", "Hip rotation (swing)", value, normal, False,
+                hip["rotation_note"], numbers={f"rotation_{s}": rot[s] for s in SIDES})
 
 
 def _cadence_card(report: dict[str, Any]) -> Card:
