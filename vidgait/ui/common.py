@@ -11,8 +11,8 @@ from vidgait.render.document import CARD_CSS, card_html
 from vidgait.render.headline import Card
 from vidgait.ui.pipeline import STAGES, SessionResult, process_clips
 
-STAGE_TEXT = {"reading": "1/4 reading", "pose": "2/4 pose", "analysis": "3/4 analysis",
-              "rendering": "4/4 rendering"}
+# Share of the wall time of each stage of the upload flow: the pose stage takes most of it.
+STAGE_WEIGHTS = (0.05, 0.75, 0.05, 0.15)
 
 
 @st.cache_resource(show_spinner="Preparing the pose model (first run only)...")
@@ -32,16 +32,29 @@ def content_key(clips: list[tuple[str, bytes]]) -> str:
 
 
 class StageBar:
-    """A progress bar over the four stages; ``__call__`` is a pipeline progress callback."""
+    """A progress bar over a flow's stages; ``__call__`` is a pipeline progress callback.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    stages : tuple of str
+        The stages in the order they run (default: the upload flow's
+        :data:`~vidgait.ui.pipeline.STAGES`); the text reads e.g. "2/4 pose".
+    weights : tuple of float
+        Share of the bar each stage fills (its share of the wall time).
+    """
+
+    def __init__(self, stages: tuple[str, ...] = STAGES,
+                 weights: tuple[float, ...] = STAGE_WEIGHTS) -> None:
+        if len(stages) != len(weights):
+            raise ValueError("one weight per stage")
+        self._stages, self._weights = stages, weights
         self._bar = st.progress(0.0, text="Starting...")
 
     def __call__(self, stage: str, fraction: float, text: str) -> None:
-        i = STAGES.index(stage) if stage in STAGES else 0
-        weights = (0.05, 0.75, 0.05, 0.15)  # the pose stage takes most of the time
-        done = sum(weights[:i]) + weights[i] * min(max(fraction, 0.0), 1.0)
-        self._bar.progress(min(done, 1.0), text=f"{STAGE_TEXT.get(stage, stage)}: {text}")
+        i = self._stages.index(stage) if stage in self._stages else 0
+        done = sum(self._weights[:i]) + self._weights[i] * min(max(fraction, 0.0), 1.0)
+        label = f"{i + 1}/{len(self._stages)} {self._stages[i]}"
+        self._bar.progress(min(done, 1.0), text=f"{label}: {text}")
 
     def clear(self) -> None:
         """Remove the bar."""

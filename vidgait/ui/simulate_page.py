@@ -11,6 +11,8 @@ from vidgait.render.headline import fmt
 from vidgait.render.simulate import Simulation, simulate_setup
 from vidgait.ui.common import StageBar, model_path
 
+# The simulation's stages (vidgait.render.simulate.simulate_setup) and their share of the time.
+SIM_STAGES, SIM_WEIGHTS = ("rendering", "pose", "analysis"), (0.45, 0.5, 0.05)
 RESOLUTIONS = {"640x360 (fast)": (640, 360), "960x540": (960, 540), "1280x720": (1280, 720)}
 
 
@@ -76,7 +78,7 @@ def render() -> None:
     chosen = _setup_form()
     if chosen is not None:
         setup, gait = chosen
-        bar = StageBar()
+        bar = StageBar(SIM_STAGES, SIM_WEIGHTS)
         try:
             with tempfile.TemporaryDirectory(prefix="vidgait-sim-") as tmp:
                 st.session_state["simulation"] = simulate_setup(
