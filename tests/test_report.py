@@ -83,6 +83,17 @@ def test_front_view_trendelenburg(trendelenburg_front: dict) -> None:
     # weak LEFT abductors: the RIGHT hemipelvis drops during left single-leg stance
     assert pv["drop_deg"]["right"] > pv["drop_deg"]["left"] + 3
     assert trendelenburg_front["knee"]["measurable"] is False
+    # the front view gives the knee's frontal-plane angle (the walker's knees are straight: ~0)
+    knee = trendelenburg_front["knee"]
+    assert knee["valgus_measurable"] and trendelenburg_front["measurable"]["knee_valgus"]
+    assert all(abs(knee[s]["valgus_stance_deg"]) < 2 for s in ("left", "right"))
+    assert "FPPA" in knee["valgus_note"]
+
+
+def test_side_view_has_no_knee_valgus(limp_side: dict) -> None:
+    knee = limp_side["knee"]
+    assert knee["valgus_measurable"] is False
+    assert knee["left"]["valgus_stance_deg"] is None and "toward" in knee["valgus_note"]
 
 
 def test_lengths_in_leg_lengths_without_height() -> None:

@@ -21,7 +21,7 @@ from vidgait.errors import NotWalkingError
 from vidgait.kinematics import GaitAnalysis
 from vidgait.sequence import PoseSequence
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SIDES = ("left", "right")
 
 #: spatiotemporal fields per side copied from the analysis (all means over accepted strides)
@@ -132,6 +132,7 @@ def _pelvis_trunk(a: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], di
     ranges = [v for v in (_mean(sides[s], "obliquity_range_deg") for s in SIDES) if v is not None]
     rotation = {s: _mean(sides[s], "hip_rotation_swing_deg") for s in SIDES}
     fpa = {s: _mean(sides[s], "foot_progression_deg") for s in SIDES}
+    valgus = {s: _mean(sides[s], "knee_valgus_stance_deg") for s in SIDES}
     pelvis_ok = any(v is not None for v in drop.values())
     pelvis = {"measurable": pelvis_ok, "obliquity_range_deg": max(ranges) if ranges else None,
               "drop_deg": drop}
@@ -140,7 +141,8 @@ def _pelvis_trunk(a: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], di
         if not block["measurable"]:
             block["note"] = _FRONT_NOTE
     transverse = {"rotation_deg": rotation, "foot_progression_deg": fpa,
-                  "measurable": any(v is not None for v in rotation.values())}
+                  "measurable": any(v is not None for v in rotation.values()),
+                  "knee_valgus_deg": valgus}
     return pelvis, trunk, transverse
 
 
@@ -153,7 +155,9 @@ def _knee_hip(a: dict[str, Any], transverse: dict[str, Any]) -> tuple[dict, dict
         k = kin.get(s) if isinstance(kin.get(s), dict) else {}
         knee[s] = {"peak_swing_flexion_deg": _mean(k, "knee_peak_swing_flexion_deg"),
                    "flexion_range_deg": _mean(k, "knee_flexion_range_deg"),
-                   "uncertainty_deg": _num(unc.get(s, {}).get("knee_flexion"))}
+                   "uncertainty_deg": _num(unc.get(s, {}).get("knee_flexion")),
+                   "valgus_stance_deg": transverse["knee_valgus_deg"][s],
+                   "valgus_uncertainty_deg": _num(unc.get(s, {}).get("knee_valgus"))}
         hip[s] = {"flexion_range_deg": _mean(k, "hip_flexion_range_deg"),
                   "flexion_reference": "relative to the trunk line (side view)",
                   "rotation_deg": transverse["rotation_deg"][s],
@@ -161,6 +165,12 @@ def _knee_hip(a: dict[str, Any], transverse: dict[str, Any]) -> tuple[dict, dict
     knee["measurable"] = any(knee[s]["peak_swing_flexion_deg"] is not None for s in SIDES)
     if not knee["measurable"]:
         knee["note"] = _SIDE_NOTE
+    knee["valgus_measurable"] = any(knee[s]["valgus_stance_deg"] is not None for s in SIDES)
+    knee["valgus_note"] = (
+        "knee valgus (+) / varus (-) in single-leg stance: the 2-D frontal-plane projection angle "
+        "(FPPA) from a front/back view, not a 3-D joint angle; it mixes in knee flexion and hip "
+        "rotation; compare left with right and over sessions" if knee["valgus_measurable"]
+        else _FRONT_NOTE)
     hip["rotation_measurable"] = transverse["measurable"]
     hip["rotation_note"] = (
         "hip rotation from one camera is weak: MediaPipe depth, relative left/right comparison "
@@ -220,5 +230,6 @@ def build_report(analysis: GaitAnalysis, seqs: list[PoseSequence], *,
     report["measurable"] = {
         "spatiotemporal": spatio["measurable"], "limp": limp["measurable"],
         "pelvis": pelvis["measurable"], "trunk": trunk["measurable"],
-        "knee": knee["measurable"], "hip_rotation": hip["rotation_measurable"]}
+        "knee": knee["measurable"], "knee_valgus": knee["valgus_measurable"],
+        "hip_rotation": hip["rotation_measurable"]}
     return report

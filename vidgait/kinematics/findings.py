@@ -284,6 +284,12 @@ def summary(result: GaitAnalysis, fl: list[dict[str, Any]] | None = None) -> lis
                            "2.3 deg smallest detectable difference, Dingenen 2018): consistent "
                            f"with compensating for weak {s_} hip abductors (Duchenne-type lean) "
                            "or with off-loading that side; examine clinically.")
+        valgus = {s: _mean(pel[s], "knee_valgus_stance_deg") for s in SIDES}
+        if all(np.isfinite(x) for x in valgus.values()):
+            out.append(f"Knee valgus in single-leg stance (2-D frontal-plane projection angle, "
+                       f"+ valgus / - varus): left {valgus['left']:.1f} deg, right "
+                       f"{valgus['right']:.1f} deg; a projection angle, to compare left with "
+                       "right and over sessions (no normal range applied).")
     else:
         out.append("Pelvic drop and trunk lean: not measurable in this view — record a front or "
                    "back clip (walking toward or away from the camera).")

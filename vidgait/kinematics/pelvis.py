@@ -12,6 +12,10 @@ beside it.
   difference beyond the 2.7-2.8 deg smallest detectable difference of 2-D drop (Dingenen 2018).
 * trunk lean over stance of side S: the largest lean toward S during S's single-leg stance, deg.
 * obliquity range of side S: peak-to-peak of S's obliquity over its mean cycle, deg.
+* knee valgus of side S in single-leg stance: mean of S's frontal-plane projection angle (FPPA,
+  :mod:`vidgait.kinematics.conventions`) over S's single-leg stance of its mean cycle, deg; the
+  loaded knee's dynamic valgus (positive) or varus (negative). A 2-D projection: it mixes in
+  knee flexion and hip rotation when the leg is not square to the camera.
 * foot progression of side S (world landmarks, weak): mean over the middle half of stance, deg.
 * hip rotation of side S in swing (world landmarks, weak): mean over the swing of the angle about
   the thigh between the hip line and the knee flexion axis (defined while the knee flexes >= 20
@@ -62,8 +66,8 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
     -------
     dict side -> metric -> {"mean", "sd", "n"}
         ``pelvic_drop_deg`` (of THAT side, while the other leg stands alone),
-        ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``foot_progression_deg``,
-        ``hip_rotation_swing_deg``.
+        ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
+        ``foot_progression_deg``, ``hip_rotation_swing_deg``.
     """
     out: dict[str, dict[str, dict[str, float]]] = {s: {} for s in SIDES}
     for s in SIDES:
@@ -85,6 +89,11 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
                                                             lean[:, w].max(1).tolist())
         if len(obl):
             out[s]["obliquity_range_deg"] = _summary(np.ptp(obl.mean(0)), np.ptp(obl, 1).tolist())
+        valgus = normalize_cycles(t, frontal[s]["knee_valgus"], own, s)
+        if len(valgus):
+            w = _window(valgus.shape[1], ss_a, ss_b)
+            out[s]["knee_valgus_stance_deg"] = _summary(valgus.mean(0)[w].mean(),
+                                                        valgus[:, w].mean(1).tolist())
         if transverse is not None:
             fpa = normalize_cycles(t, transverse[s]["foot_progression"], own, s)
             stance = 100 * np.mean([(st.to - st.hs) / st.duration for st in own])

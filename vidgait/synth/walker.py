@@ -103,6 +103,10 @@ class GaitParams:
         (``trendelenburg_side`` if set, else ``painful_side``).
     hip_rotation_offset_deg : (float, float)
         (left, right) constant added to hip internal rotation (negative = external).
+    knee_valgus_deg : (float, float)
+        (left, right) constant knee valgus (shank abducted from the thigh about its
+        antero-posterior axis: the ankle moves laterally, the knee lies medial to the hip-ankle
+        line; negative = varus).
     path : {"across", "toward", "away", "treadmill"}
         Overground paths progress along +x (the name picks the default camera in
         :meth:`Camera.default`); "treadmill" does not progress.
@@ -124,6 +128,7 @@ class GaitParams:
     pelvic_drop_deg: float = 0.0
     trunk_lean_deg: float = 0.0
     hip_rotation_offset_deg: tuple[float, float] = (0.0, 0.0)
+    knee_valgus_deg: tuple[float, float] = (0.0, 0.0)
     foot_toe_out_deg: float = 7.0
     pelvic_tilt_deg: float = 11.0
     pelvic_tilt_excursion_deg: float = 2.0
@@ -266,6 +271,7 @@ def _angles(t: np.ndarray, p: GaitParams, tim: _Timing, hip_gain: float) -> dict
         out[s]["ankle_dorsiflexion"] = ank_c(nom[s])
         out[s]["hip_adduction"] = add_c(nom[s])
         out[s]["hip_rotation"] = rot_c(nom[s]) + p.hip_rotation_offset_deg[SIDES.index(s)]
+        out[s]["knee_valgus"] = np.full(t.shape, p.knee_valgus_deg[SIDES.index(s)])
     left_up = 0.5 * p.pelvic_obliquity_scale * (obl_c(nom["left"]) - obl_c(nom["right"]))
     lean_left = p.trunk_sway_deg * (_stance_weight(phase["left"], tim, "left")
                                     - _stance_weight(phase["right"], tim, "right"))
@@ -369,7 +375,8 @@ def _chain(ang: dict, p: GaitParams, t: np.ndarray) -> tuple[dict, dict]:
         seg[f"{s}_thigh"] = (seg["pelvis"] @ _rot(1, -q["hip_flexion"])
                              @ _rot(0, -sign * q["hip_adduction"])
                              @ _rot(2, -sign * q["hip_rotation"]))
-        seg[f"{s}_shank"] = seg[f"{s}_thigh"] @ _rot(1, q["knee_flexion"])
+        seg[f"{s}_shank"] = (seg[f"{s}_thigh"] @ _rot(1, q["knee_flexion"])
+                             @ _rot(0, sign * q["knee_valgus"]))
         seg[f"{s}_foot"] = (seg[f"{s}_shank"] @ _rot(2, sign * p.foot_toe_out_deg)
                             @ _rot(1, -q["ankle_dorsiflexion"]))
         jt[f"{s}_hip"] = _apply(seg["pelvis"], (0, sign * b["hip_width"] / 2, 0))
@@ -477,8 +484,8 @@ class WalkerTruth:
         Segment lengths and radii in metres (see :func:`body_dimensions`).
     angles : dict side -> dict name -> (T,) degrees
         True clinical angles per side (hip_flexion, knee_flexion, ankle_dorsiflexion,
-        hip_adduction, hip_rotation, pelvic_obliquity, pelvic_tilt, pelvic_rotation, trunk_lean,
-        foot_progression).
+        hip_adduction, hip_rotation, knee_valgus, pelvic_obliquity, pelvic_tilt, pelvic_rotation,
+        trunk_lean, foot_progression).
     events : dict side -> {"heel_strike_s": (n,), "toe_off_s": (m,)}
         Exact event times in seconds within ``[t[0], t[-1]]``.
     summary : dict
