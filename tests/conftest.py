@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -45,23 +46,32 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_app(app: Path, log_path: Path, env: dict[str, str] | None = None,
-                  timeout_s: float = 90.0) -> Iterator[str]:
-    """Run ``streamlit run APP`` on a free localhost port; yields its URL, stops it afterwards."""
+                  timeout_s: float = 90.0, *, address: str = "127.0.0.1",
+                  tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """Run ``streamlit run APP`` on a free port of ``address``; yields its URL, stops it afterwards.
+
+    ``tls`` = (certificate, key) serves HTTPS (the health check then skips verification: the
+    test certificates are self-signed).
+    """
     port = free_port()
+    extra = [] if tls is None else ["--server.sslCertFile", str(tls[0]),
+                                    "--server.sslKeyFile", str(tls[1])]
+    ctx = None if tls is None else ssl._create_unverified_context()  # noqa: S323 (self-signed)
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
+             "--server.port", str(port), "--server.address", address,
+             "--browser.gatherUsageStats", "false", *extra],
             cwd=REPO, env=env or dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+        url = f"{'http' if tls is None else 'https'}://{address}:{port}"
         try:
             end = time.monotonic() + timeout_s
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"streamlit exited with {proc.returncode}: see {log_path}")
                 try:
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2,
+                                                context=ctx) as r:
                         if r.status == 200:
                             break
                 except OSError:

@@ -242,6 +242,20 @@ def _live_line(snap: object) -> str:
             f"{f(m.pelvic_drop_deg.get('left'))}/{f(m.pelvic_drop_deg.get('right'))} {advice}")
 
 
+def _cmd_lan_cert(args: argparse.Namespace) -> int:
+    from vidgait import lan
+
+    hosts = args.host or [h for h in [lan.lan_address()] if h]
+    if not hosts:
+        raise InputError("This computer has no LAN address (loopback only): pass --host with "
+                         "the address or name the clinic's browsers will use.")
+    cert, key = lan.make_certificate(args.output, hosts)
+    print(f"certificate for {', '.join(hosts)}: {cert}\nprivate key: {key}\n"
+          f"serve the dashboard on the LAN with:\n  {lan.serve_command(cert, key)}\n"
+          f"then open https://{hosts[0]}:8501 and accept the certificate once per browser")
+    return EXIT_OK
+
+
 def _cmd_models(args: argparse.Namespace) -> int:
     from vidgait import models
 
@@ -350,6 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--record", help="record the raw frames to this .mp4 for a full analysis")
     lv.add_argument("--overlay", help="also write the live overlay to this .mp4")
     lv.set_defaults(func=_cmd_live)
+
+    lc = sub.add_parser("lan-cert", help="make a self-signed HTTPS certificate so that browsers "
+                                         "on the clinic LAN may use their camera (Live page)")
+    lc.add_argument("-o", "--output", required=True, help="folder for the certificate and key")
+    lc.add_argument("--host", action="append",
+                    help="IP address or name the browsers will use (repeatable; default: this "
+                         "computer's LAN address)")
+    lc.set_defaults(func=_cmd_lan_cert)
 
     mod = sub.add_parser("models", help="list or provision pose models")
     mod.add_argument("action", choices=["list", "fetch"])
