@@ -10,11 +10,20 @@ It works wherever "forward relative to the pelvis" can be measured:
   forward direction (this relies on MediaPipe's depth, the least accurate coordinate; trusted less).
 
 Event times are refined below one frame by a parabola through the peak sample and its
-neighbours. In an overground side view heel strikes are then refined with a heel-speed threshold
-(Bonci et al. 2022; :func:`refine_heel_strikes`). Strides are then checked
-(:func:`build_strides`): events in the order
-HS < contralateral TO < contralateral HS < TO < next HS, stride time within 20 % of the median
-and within 0.6-2.5 s, stance 45-80 % of the stride. Strides that fail are refused, with the reason.
+neighbours. Zeni's heel strike comes early (the heel is most forward relative to the pelvis while
+it still moves forward over the floor, ~30 ms before contact on the walker), so in an overground
+walk heel strikes are then refined with a heel-speed threshold (Bonci et al. 2022;
+:func:`refine_heel_strikes`): in a side view on the heel's image track (a still camera), in
+front / back / oblique views on the heel's world track carried over the floor at the walking
+speed (:func:`stance_speed`, :func:`ground_tracks`). Toe offs stay Zeni's (see
+:func:`refine_heel_strikes`). Walking toward the camera, MediaPipe's depth can be far off (on the
+rendered phantom its heel depth trails the truth by 2-3 frames), so those heel strikes are
+checked against an estimate from the image alone (:func:`floor_heel_strikes`, floor geometry);
+heel strikes without a counterpart within :data:`CONFIRM_TOL_S` are doubtful
+(:func:`confirm_heel_strikes`). Strides are then checked (:func:`build_strides`): no doubtful heel
+strike, events in the order HS < contralateral TO < contralateral HS < TO < next HS, stride time
+within 20 % of the median and within 0.6-2.5 s, stance 45-80 % of the stride. Strides that fail
+are refused, with the reason.
 """
 
 from __future__ import annotations
@@ -25,6 +34,12 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from vidgait.kinematics.conventions import SIDES, Side, other
+
+#: Largest difference (s) accepted between two independent estimates of one heel strike
+#: (:func:`confirm_heel_strikes`): twice the front/back event accuracy assumed by the limp
+#: threshold (0.05 s), i.e. 3 frames at 30 fps. On the walker 3 % of front-view strides fail it;
+#: on the rendered phantom through MediaPipe (depth events 100+ ms late) all of them do.
+CONFIRM_TOL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -67,9 +82,20 @@ def stride_period(x: np.ndarray, fs: float, lo_s: float = 0.6, hi_s: float = 2.5
         Sampling rate, Hz.
     lo_s, hi_s : float
         Range of plausible stride times, s.
+
+    Returns
+    -------
+    float
+        The lag of the first autocorrelation peak within ``[lo_s, hi_s]`` that reaches 70 % of the
+        highest one, s; NaN when no period can be read: ``x`` empty or not finite everywhere, the
+        window too short to hold two cycles of ``lo_s`` (``N < 2 * lo_s * fs + 6``), or no
+        POSITIVE autocorrelation peak in the range (a flat or aperiodic signal).
     """
-    x = x - np.mean(x)
+    x = np.asarray(x, dtype=float)
     n = len(x)
+    if n == 0 or not np.isfinite(x).all():
+        return float("nan")
+    x = x - np.mean(x)
     ac = np.correlate(x, x, mode="full")[n - 1:] / (np.arange(n, 0, -1))
     lo, hi = int(lo_s * fs), min(int(hi_s * fs), n // 2)
     if hi <= lo + 2:
@@ -78,7 +104,10 @@ def stride_period(x: np.ndarray, fs: float, lo_s: float = 0.6, hi_s: float = 2.5
     idx, _ = find_peaks(ac[lo:hi])
     if idx.size == 0:
         return float("nan")
-    strong = idx[ac[lo + idx] >= 0.7 * ac[lo + idx].max()]
+    top = ac[lo + idx].max()
+    if not top > 0:  # anti-correlated or flat at every candidate lag: no periodicity
+        return float("nan")
+    strong = idx[ac[lo + idx] >= 0.7 * top]
     return (lo + int(strong[0])) / fs
 
 
@@ -144,12 +173,18 @@ def refine_heel_strikes(t: np.ndarray, events: dict[str, dict[str, np.ndarray]],
     """Refine Zeni heel strikes with the heel-speed threshold of Bonci et al. 2022 (Front Bioeng
     Biotechnol 10:868928): foot strike when the heel speed falls below ``heel_fraction`` x the
     walking speed, searched within ``search_s`` of the Zeni estimate (a strike without a crossing
-    keeps its Zeni time). Needs a still camera and an overground walk (not a treadmill).
+    keeps its Zeni time). Needs positions in a frame fixed to the floor: image pixels from a still
+    camera in an overground walk (not a treadmill), or world landmarks carried over the floor by
+    :func:`ground_tracks`.
 
     Toe offs are left to Zeni: on the synthetic walker Bonci's toe threshold (0.8 x walking
     speed) was later than Zeni's toe off (+28 vs +21 ms), while Zeni's heel strike was ~30 ms early
-    and the refined one within 10 ms (docs/kinematics.md). This choice was made on synthetic data
-    and must be re-checked against force plates.
+    and the refined one within 10 ms (docs/kinematics.md). Zeni's toe off is late by construction
+    (the toe is rearmost relative to the pelvis when its speed over the floor has grown to the
+    pelvis's: +23 ms on the walker's exact landmarks, with or without the 6 Hz filter). Toe-speed
+    thresholds (0.5 or 0.8 x walking speed) and a still-then-moving fit of the toe track were
+    either later (+29 ms) or 2-4 x more scattered (SD 17-35 ms against 8-13 ms) on the walker.
+    These choices were made on synthetic data and must be re-checked against force plates.
 
     Parameters
     ----------
@@ -157,10 +192,11 @@ def refine_heel_strikes(t: np.ndarray, events: dict[str, dict[str, np.ndarray]],
         Times, s.
     events : dict side -> {"heel_strike_s", "toe_off_s"}
         Zeni events.
-    heel_xy : dict side -> (N, 2) float
-        Heel image positions, pixels.
+    heel_xy : dict side -> (N, k) float
+        Heel positions in a frame fixed to the floor: image pixels (k = 2) from a still camera,
+        or world metres (k = 3) from :func:`ground_tracks`.
     walking_speed : float
-        Mean walking speed in the same units per second (pixels/s).
+        Mean walking speed in the same units per second (pixels/s or m/s).
 
     Returns
     -------
@@ -178,14 +214,193 @@ def refine_heel_strikes(t: np.ndarray, events: dict[str, dict[str, np.ndarray]],
     return out
 
 
+def stance_speed(t: np.ndarray, events: dict[str, dict[str, np.ndarray]],
+                 heel_fwd: dict[str, np.ndarray]) -> float:
+    """Walking speed from the stance foot: minus the median forward velocity of the heel relative
+    to the pelvis between each (Zeni) heel strike and the next toe off of the same side, when
+    that foot stands on the floor and the pelvis passes over it.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s.
+    events : dict side -> {"heel_strike_s", "toe_off_s"}
+    heel_fwd : dict side -> (N,) float
+        Heel position relative to the pelvis along the walking direction.
+
+    Returns
+    -------
+    float
+        Speed in the units of ``heel_fwd`` per second; NaN without a complete stance.
+    """
+    v = []
+    for s in SIDES:
+        vf = np.gradient(heel_fwd[s], t)
+        to = np.sort(events[s]["toe_off_s"])
+        for hs in events[s]["heel_strike_s"]:
+            nxt = to[to > hs]
+            if nxt.size:
+                v.append(vf[(t > hs) & (t < nxt[0])])
+    v = np.concatenate(v) if v else np.empty(0)
+    v = v[np.isfinite(v)]
+    return -float(np.median(v)) if v.size else float("nan")
+
+
+def ground_tracks(t: np.ndarray, rel: dict[str, np.ndarray], forward: np.ndarray,
+                  speed: float) -> dict[str, np.ndarray]:
+    """Pelvis-relative positions (hip-centred world landmarks) turned into positions over the
+    floor, taking the pelvis to move at a constant ``speed`` along ``forward``.
+
+    With these tracks, :func:`refine_heel_strikes` applies the same heel-speed rule (Bonci et al.
+    2022) to a front, back or oblique view as to a side view: the heel's speed over the floor is
+    its velocity relative to the pelvis plus the walking velocity. The pelvis's own speed
+    fluctuation within a stride is neglected: on the walker this leaves front/back heel strikes
+    -10 +- 8 ms (side view, on image tracks: -2 +- 7 ms).
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s.
+    rel : dict side -> (N, 3) float
+        Positions relative to the pelvis (e.g. MediaPipe world landmarks), metres.
+    forward : (3,) float
+        Unit walking direction in the same axes.
+    speed : float
+        Walking speed, metres per second (:func:`stance_speed`).
+
+    Returns
+    -------
+    dict side -> (N, 3) float
+    """
+    shift = np.outer(t - t[0], speed * np.asarray(forward, float))
+    return {s: np.asarray(rel[s], float) + shift for s in rel}
+
+
+def _distance_profile(t: np.ndarray, size_px: np.ndarray) -> np.ndarray:
+    """Apparent size (px) smoothed by a straight-line fit of 1 / size against time: at a steady
+    speed along the optical axis the distance, hence 1 / size, changes linearly (the leg's own
+    foreshortening within a stride averages out)."""
+    ok = np.isfinite(size_px) & (size_px > 0)
+    if ok.sum() < 2:
+        raise ValueError("fewer than two frames with a size")
+    b = np.polyfit(t[ok], 1.0 / size_px[ok], 1)
+    return 1.0 / np.polyval(b, t)
+
+
+def _still_fraction(t: np.ndarray, xy: np.ndarray, q: float) -> np.ndarray:
+    """Samples whose image speed is in the slowest ``q`` % of the track (a foot on the floor)."""
+    speed = np.linalg.norm(np.gradient(xy, t, axis=0), axis=1)
+    return speed <= np.percentile(speed, q)
+
+
+def floor_heel_strikes(t: np.ndarray, heel_xy: dict[str, np.ndarray],
+                       toe_xy: dict[str, np.ndarray], size_px: np.ndarray, fs: float, *,
+                       still_pct: float = 30.0) -> dict[str, np.ndarray]:
+    """Heel strikes of a walk TOWARD a still camera from the image alone (floor geometry).
+
+    A point on the floor at distance d is seen ``f H / d`` pixels below the horizon (camera height
+    H above the floor, focal length f), and the body's apparent size is ``f S / d_body``. The
+    image rows of the feet while they stand still, regressed on the body's apparent size, give
+    the horizon row ``y_h`` and ``k = H / S``; then ``r = (y_heel - y_h) / (k * size)`` is
+    ``d_body / d_heel`` for a heel on the floor (> 1 ahead of the body). A lifted heel looks
+    farther away (smaller r), so ``r`` peaks where the heel comes down ahead of the body: Zeni's
+    most-forward heel with the heel's descent added, i.e. at the contact. Unlike MediaPipe's depth
+    it uses only image x/y; it needs the camera above the feet, a steady walk roughly along the
+    optical axis and no camera roll. Not usable walking AWAY (the heel's lift and its progression
+    then move it the same way in the image).
+
+    On the walker (9 m, noise 0-1.5 px): +26 +- 17 ms. Meant as an independent check of the
+    depth events (:func:`confirm_heel_strikes`), not as the event itself.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s (uniform).
+    heel_xy, toe_xy : dict side -> (N, 2) float
+        Heel and toe (foot_index) image positions, pixels.
+    size_px : (N,) float
+        Apparent body size, pixels (e.g. leg length).
+    fs : float
+        Sampling rate, Hz.
+    still_pct : float
+        Share (%) of the slowest samples of each foot point taken as standing on the floor.
+
+    Returns
+    -------
+    dict side -> (n,) float
+        Heel strike times, s (empty when the geometry cannot be fitted).
+    """
+    empty = {s: np.empty(0) for s in SIDES}
+    if len(t) < 4:
+        return empty
+    try:
+        size = _distance_profile(t, np.asarray(size_px, float))
+    except (TypeError, ValueError, np.linalg.LinAlgError):
+        return empty
+    ys, sz = [], []
+    for track in (heel_xy, toe_xy):
+        for s in SIDES:
+            still = _still_fraction(t, track[s], still_pct)
+            ys.append(track[s][still, 1])
+            sz.append(size[still])
+    ys, sz = np.concatenate(ys), np.concatenate(sz)
+    if ys.size < 4 or not np.all(np.isfinite(size) & (size > 0)) or np.ptp(sz) <= 0:
+        return empty
+    k, y_h = np.polyfit(sz, ys, 1)
+    if not k > 0:  # feet not below the horizon, or not getting lower as the body comes closer
+        return empty
+    r = {s: (heel_xy[s][:, 1] - y_h) / (k * size) for s in SIDES}
+    periods = [stride_period(r[s], fs) for s in SIDES]
+    if not np.isfinite(periods).any():
+        return empty
+    period = float(np.nanmedian(periods))
+    return {s: _peaks(t, r[s], period, fs) for s in SIDES}
+
+
+def confirm_heel_strikes(events: dict[str, dict[str, np.ndarray]],
+                         check: dict[str, np.ndarray], tol_s: float = CONFIRM_TOL_S
+                         ) -> dict[str, np.ndarray]:
+    """Heel strikes NOT confirmed by an independent estimate within ``tol_s``.
+
+    Parameters
+    ----------
+    events : dict side -> {"heel_strike_s", "toe_off_s"}
+    check : dict side -> (m,) float
+        Independent heel strike times (e.g. :func:`floor_heel_strikes`).
+    tol_s : float
+        Largest accepted difference, s (:data:`CONFIRM_TOL_S`).
+
+    Returns
+    -------
+    dict side -> (k,) float
+        The heel strikes of ``events`` without a counterpart; pass them to
+        :func:`build_strides` as ``doubtful`` to refuse the strides that use them.
+    """
+    out = {}
+    for s in SIDES:
+        c = np.asarray(check[s], float)
+        hs = np.asarray(events[s]["heel_strike_s"], float)
+        near = (np.abs(hs[:, None] - c[None, :]).min(axis=1) <= tol_s if c.size
+                else np.zeros(hs.size, bool))
+        out[s] = hs[~near]
+    return out
+
+
 # ----------------------------------------------------------------------------------- strides
+def _is_in(x: float, times: dict[str, np.ndarray] | None, side: str) -> bool:
+    return times is not None and bool(np.any(np.isclose(np.asarray(times[side]), x,
+                                                        rtol=0, atol=1e-9)))
+
+
 def _one_between(x: np.ndarray, a: float, b: float) -> float | None:
     m = x[(x > a) & (x < b)]
     return float(m[0]) if m.size == 1 else None
 
 
 def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = 0.2,
-                  min_s: float = 0.6, max_s: float = 2.5) -> tuple[list[Stride], list[str]]:
+                  min_s: float = 0.6, max_s: float = 2.5,
+                  doubtful: dict[str, np.ndarray] | None = None
+                  ) -> tuple[list[Stride], list[str]]:
     """Strides whose events are complete, in order and plausible; and reasons for the refused.
 
     Parameters
@@ -195,6 +410,10 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = 0.2,
         Allowed relative deviation of a stride time from the median stride time.
     min_s, max_s : float
         Absolute bounds of a stride time, s.
+    doubtful : dict side -> (k,) float, optional
+        Heel strikes that failed an independent check (:func:`confirm_heel_strikes`): strides
+        using one of them (own heel strikes or the contralateral one) are refused. They still
+        order the other events.
 
     Returns
     -------
@@ -217,6 +436,11 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = 0.2,
             if opp_to is None or opp_hs is None:
                 refused.append(f"{s} stride at {a:.2f} s: contralateral events missing or "
                                "out of order")
+                continue
+            bad = [x for x, side in ((a, s), (b, s), (opp_hs, o)) if _is_in(x, doubtful, side)]
+            if bad:
+                refused.append(f"{s} stride at {a:.2f} s: heel strike at {bad[0]:.2f} s not "
+                               "confirmed by an independent estimate")
                 continue
             prev = ohs[ohs < a]
             cands.append(Stride(s, float(a), t_off, float(b), opp_to, opp_hs,
