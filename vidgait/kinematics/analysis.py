@@ -5,6 +5,10 @@ angles that view supports, the gait events, and the strides that pass the plausi
 Strides of all passes are then pooled into spatiotemporal parameters, gait-cycle curves (mean +- SD
 per side), the limp assessment, and pelvis/trunk metrics (front/back passes only). Anything the
 views cannot support is reported as "not measurable in this view", never as a number.
+
+The per-pass detail behind the pooled figures (accepted and refused strides, events, angle series
+on each pass's time grid) stays available as :attr:`GaitAnalysis.pass_results`
+(:class:`PassResult`); :func:`timing_passes` picks the passes that give the timing.
 """
 
 from __future__ import annotations
@@ -79,6 +83,10 @@ class GaitAnalysis:
         ``TRANSVERSE`` (degrees; NaN where not measured or not supported by the view). Left out
         of :meth:`to_dict` (too large); for CSV / OpenSim export. A session's series are those of
         its first clip.
+    pass_results : tuple of PassResult
+        Per-pass detail behind the pooled figures (accepted and refused strides, events, angle
+        series on the pass's time grid), one per entry of ``passes``; left out of
+        :meth:`to_dict`. :func:`timing_passes` tells which of them give the timing.
     """
 
     fs: float
@@ -97,11 +105,13 @@ class GaitAnalysis:
     flags: list[dict[str, Any]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     timeseries: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (NaN becomes None, numpy values become Python values); the
-        per-frame ``timeseries`` is left out."""
-        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "timeseries"}
+        per-frame ``timeseries`` and the per-pass ``pass_results`` are left out."""
+        d = {f.name: getattr(self, f.name) for f in fields(self)
+             if f.name not in ("timeseries", "pass_results")}
         return _jsonable({k: (asdict(v) if is_dataclass(v) else v) for k, v in d.items()})
 
 
@@ -122,13 +132,45 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-@dataclass
-class _PassResult:
-    """Everything computed for one pass (internal)."""
+@dataclass(frozen=True, eq=False)
+class PassResult:
+    """Per-stride detail of one walking pass, as :func:`analyze` computed it before pooling.
 
-    info: dict
+    Found on :attr:`GaitAnalysis.pass_results`, one per pass in time order. The arrays are the
+    core's own (not copies): treat them as read-only.
+
+    Attributes
+    ----------
+    info : dict
+        The pass as listed in :attr:`GaitAnalysis.passes`: ``start_s``, ``stop_s``, ``view``
+        (``"side"``, ``"toward"``, ``"away"``, ``"oblique"``), ``facing``, ``treadmill``,
+        ``yaw_deg``, ``strides`` (accepted), and ``clip`` in a session.
+    t : (N,) float
+        The pass's uniform analysis time grid, s (the input's times, resampled).
+    events : dict side -> {"heel_strike_s": (n,), "toe_off_s": (m,)}
+        All gait events detected in the pass, s (those of refused strides included).
+    strides : list of Stride
+        Accepted strides (:class:`~vidgait.kinematics.events.Stride`), both sides.
+    refused : list of str
+        Strides refused by the checks, each with its reason.
+    angles : dict side -> angle name -> (N,) float
+        Angle series on ``t`` for the angles this view supports, degrees.
+    per_stride : dict side -> metric name -> (n_strides,) float
+        Per accepted stride of that side, in stride order: the temporal metrics of
+        :func:`~vidgait.kinematics.spatiotemporal.stride_metrics` and, in a side view,
+        ``knee_flexion_range_deg``, ``hip_flexion_range_deg`` and ``knee_peak_swing_flexion_deg``
+        (the last one leaves out strides with interpolated frames in swing, so it may be shorter).
+    step_length : dict side -> (n,) float or None
+        Step lengths (side view, overground), leg lengths (no height given) or metres.
+    pelvis : dict or None
+        Pelvis metrics of a front/back pass (see :attr:`GaitAnalysis.pelvis`), else None.
+    uncertainty : dict side -> angle name -> float
+        First-order SD of each angle series, degrees.
+    """
+
+    info: dict[str, Any]
     t: np.ndarray
-    events: dict
+    events: dict[str, dict[str, np.ndarray]]
     strides: list[Stride]
     refused: list[str]
     angles: dict[str, dict[str, np.ndarray]]
@@ -136,6 +178,11 @@ class _PassResult:
     step_length: dict[str, np.ndarray] | None
     pelvis: dict[str, dict[str, dict[str, float]]] | None
     uncertainty: dict[str, dict[str, float]]
+
+    @property
+    def view(self) -> str:
+        """The pass's view (``info["view"]``)."""
+        return str(self.info["view"])
 
 
 def _world_forward(world: np.ndarray) -> np.ndarray:
@@ -149,7 +196,7 @@ def _world_forward(world: np.ndarray) -> np.ndarray:
     return fwd / np.linalg.norm(fwd)
 
 
-def _pass_result(c: Conditioned, p: Pass, height_m: float | None) -> _PassResult:
+def _pass_result(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
     sl = slice(p.start, p.stop)
     t, xy, world = c.t[sl], c.image[sl], c.world[sl]
     hip = 0.5 * (xy[:, INDEX["left_hip"]] + xy[:, INDEX["right_hip"]])
@@ -201,7 +248,7 @@ def _pass_result(c: Conditioned, p: Pass, height_m: float | None) -> _PassResult
     if p.view in ("toward", "away"):
         pel = _frontal_pelvis(t, angles, strides, c.fs)
     info["strides"] = len(strides)
-    return _PassResult(info, t, events, strides, refused, angles, per_stride, step, pel, unc)
+    return PassResult(info, t, events, strides, refused, angles, per_stride, step, pel, unc)
 
 
 def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
@@ -233,7 +280,7 @@ def _swing_peaks(t: np.ndarray, y: np.ndarray, filled: np.ndarray, strides: list
     return np.asarray(out, float)
 
 
-def _pool(results: list[_PassResult], attr: str) -> dict[str, dict[str, np.ndarray]]:
+def _pool(results: list[PassResult], attr: str) -> dict[str, dict[str, np.ndarray]]:
     out: dict[str, dict[str, list[np.ndarray]]] = {s: {} for s in SIDES}
     for r in results:
         d = getattr(r, attr)
@@ -245,7 +292,7 @@ def _pool(results: list[_PassResult], attr: str) -> dict[str, dict[str, np.ndarr
     return {s: {k: np.concatenate(v) for k, v in m.items()} for s, m in out.items()}
 
 
-def _cycles(results: list[_PassResult]) -> dict[str, dict[str, dict[str, Any]]]:
+def _cycles(results: list[PassResult]) -> dict[str, dict[str, dict[str, Any]]]:
     rows: dict[str, dict[str, list[np.ndarray]]] = {s: {} for s in SIDES}
     for r in results:
         for s in SIDES:
@@ -263,7 +310,7 @@ def _cycles(results: list[_PassResult]) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
-def _step_summary(results: list[_PassResult], out: dict[str, Any], height_m: float | None) -> None:
+def _step_summary(results: list[PassResult], out: dict[str, Any], height_m: float | None) -> None:
     lengths: dict[str, list[float]] = {s: [] for s in SIDES}
     for r in results:
         if r.step_length is not None:
@@ -282,7 +329,7 @@ def _step_summary(results: list[_PassResult], out: dict[str, Any], height_m: flo
 
 
 def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
-                results: list[_PassResult]) -> dict[str, np.ndarray]:
+                results: list[PassResult]) -> dict[str, np.ndarray]:
     """Per-frame angle series on the INPUT frame times (NaN outside passes / unsupported)."""
     names = SAGITTAL + FRONTAL + TRANSVERSE
     grid = {f"{s}_{n}": np.full(len(c.t), np.nan) for s in SIDES for n in names}
@@ -301,9 +348,25 @@ def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
     return out
 
 
-def _timing_results(results: list[_PassResult]) -> tuple[list[_PassResult], str | None]:
-    """Passes whose strides give the timing: side views when any side pass has strides (events
-    from pixels), else front/back/oblique passes (events from MediaPipe depth); and the kind."""
+def timing_passes(results: list[PassResult] | tuple[PassResult, ...]
+                  ) -> tuple[list[PassResult], str | None]:
+    """The passes whose strides give the timing figures of :func:`analyze`.
+
+    Side-view passes when any of them has accepted strides (events from pixels), else the
+    front/back/oblique passes with strides (events from MediaPipe depth, trusted less).
+
+    Parameters
+    ----------
+    results : sequence of PassResult
+        E.g. :attr:`GaitAnalysis.pass_results`.
+
+    Returns
+    -------
+    passes : list of PassResult
+        The timing passes (empty when no pass has an accepted stride).
+    kind : {"side", "frontal"} or None
+        Where their events come from; None without strides.
+    """
     side = [r for r in results if r.info["view"] == "side" and r.strides]
     if side:
         return side, "side"
@@ -311,11 +374,11 @@ def _timing_results(results: list[_PassResult]) -> tuple[list[_PassResult], str 
     return other_views, ("frontal" if other_views else None)
 
 
-def _combine(results: list[_PassResult], *, fs: float, duration_s: float,
+def _combine(results: list[PassResult], *, fs: float, duration_s: float,
              height_m: float | None, warnings: list[str],
              timeseries: dict[str, np.ndarray]) -> GaitAnalysis:
     """Pool the passes (of one clip or of a session) into a :class:`GaitAnalysis`."""
-    timing, kind = _timing_results(results)
+    timing, kind = timing_passes(results)
     if kind == "side" and any(r.strides for r in results if r.info["view"] != "side"):
         warnings.append("timing taken from the side-view passes only (front/back events come "
                         "from MediaPipe depth and are less accurate)")
@@ -360,14 +423,14 @@ def _combine(results: list[_PassResult], *, fs: float, duration_s: float,
                           events=events, refused=[x for r in results for x in r.refused],
                           spatiotemporal=spatio, cycles=_cycles(results), limp=limp,
                           pelvis=pelvis, uncertainty=unc, trust=trust, warnings=warnings,
-                          timeseries=timeseries)
+                          timeseries=timeseries, pass_results=tuple(results))
     from vidgait.kinematics.findings import flags, summary  # noqa: PLC0415 (report uses this module)
     fl = flags(result)
     return replace(result, flags=fl, summary=summary(result, fl))
 
 
 def _clip_results(seq: PoseSequence, height_m: float | None, warnings: list[str],
-                  label: str = "") -> tuple[Conditioned, list[Pass], list[_PassResult]]:
+                  label: str = "") -> tuple[Conditioned, list[Pass], list[PassResult]]:
     c = condition(seq)
     passes, _ = find_passes(c)
     if c.swaps_fixed:
@@ -427,13 +490,12 @@ def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None)
         raise ValueError("analyze_session needs at least one pose sequence")
     height_m = height_cm / 100.0 if height_cm else None
     warnings: list[str] = []
-    allres: list[_PassResult] = []
+    allres: list[PassResult] = []
     first_ts: dict[str, np.ndarray] = {}
     fs0 = float("nan")
     for i, seq in enumerate(seqs):
         c, passes, results = _clip_results(seq, height_m, warnings, label=f"clip {i}: ")
-        for r in results:
-            r.info["clip"] = i
+        results = [replace(r, info=r.info | {"clip": i}) for r in results]
         if i == 0:
             fs0 = c.fs
             first_ts = _timeseries(seq, c, passes, results)
@@ -442,7 +504,7 @@ def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None)
                     height_m=height_m, warnings=warnings, timeseries=first_ts)
 
 
-def _pelvis(results: list[_PassResult]) -> dict[str, Any]:
+def _pelvis(results: list[PassResult]) -> dict[str, Any]:
     """Pelvis metrics of the front/back pass with the most strides (NOT_MEASURABLE without one)."""
     frontal = [r for r in results if r.pelvis is not None]
     if not frontal:
