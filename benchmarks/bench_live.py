@@ -9,7 +9,9 @@ Frames are submitted at wall-clock pace exactly as the browser callback would
   whole run (every processed frame), and the processor's own rolling figures at the end;
 - ``analysis_ms``: median wall time of a rolling metrics update;
 - ``rss_mb``: resident memory after the model is loaded, after a 30 s warm-up, and at the end;
-- ``metrics_first_s``: stream time when rolling metrics first appeared.
+- ``metrics_first_s``: stream time when rolling metrics first appeared, and
+  ``second_stride_end_s``: when the clip's second complete stride ends (from a phantom clip's
+  truth file; None for other videos): the figures should come shortly after it.
 
 Usage::
 
@@ -30,13 +32,25 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CLIP = REPO / "sample_videos" / "phantom_side_symmetric.mp4"
+DEFAULT_CLIP = REPO / "sample_videos" / "phantom_side_right_knee_limp.mp4"
 
 
 def rss_mb() -> float:
     """Resident set size of this process now, MiB (Linux /proc)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20
+
+
+def second_stride_end_s(video: Path) -> float | None:
+    """End (s) of the second complete stride of a phantom clip, from its truth file; None for a
+    video without one."""
+    from vidgait.phantom import load_truth, truth_path_for
+
+    if not truth_path_for(video).is_file():
+        return None
+    events = load_truth(video).events
+    ends = sorted(float(x) for s in ("left", "right") for x in events[s]["heel_strike_s"][1:])
+    return round(ends[1], 3) if len(ends) > 1 else None
 
 
 def run(video: Path, seconds: float, model: str | None, warmup_s: float = 30.0
@@ -89,6 +103,7 @@ def run(video: Path, seconds: float, model: str | None, warmup_s: float = 30.0
                         "p95": round(float(np.percentile(analysis, 95)), 1) if analysis else None,
                         "updates_seen": len(analysis)},
         "metrics_first_s": first_metrics,
+        "second_stride_end_s": second_stride_end_s(video),
         "rss_mb": {k: round(v, 1) for k, v in rss.items()},
         "machine": {"python": platform.python_version(), "cpus": _cpus()},
     }

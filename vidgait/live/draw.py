@@ -65,10 +65,9 @@ def _fmt(v: float, digits: int = 1) -> str:
 def metric_lines(m: RollingMetrics) -> list[str]:
     """Short text lines of the rolling metrics for the overlay (patient's sides)."""
     if not m.available:
-        return ["Metrics: keep walking (a few strides needed)"]
+        return ["Metrics: keep walking (two strides needed)"]
     lines = [f"View {m.view or '-'} | cadence {_fmt(m.cadence_steps_per_min, 0)} steps/min"]
-    lines.append(f"Step time SI {_fmt(m.step_time_si_pct)} % | {m.limp_verdict}"
-                 + (f" ({m.limp_side} painful?)" if m.limp_side else ""))
+    lines.append(f"Step time SI {_fmt(m.step_time_si_pct)} % | limp: {m.limp_status}")
     if any(math.isfinite(v) for v in m.pelvic_drop_deg.values()):
         lines.append(f"Pelvic drop L {_fmt(m.pelvic_drop_deg['left'])} / "
                      f"R {_fmt(m.pelvic_drop_deg['right'])} deg")

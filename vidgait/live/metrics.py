@@ -1,18 +1,26 @@
 """Rolling gait metrics and per-stride biofeedback, computed with the kinematics core.
 
 Nothing here re-implements gait analysis: the rolling window of landmarks is packed into a
-:class:`~vidgait.sequence.PoseSequence` and handed to :func:`vidgait.kinematics.analyze` for the
-panel figures; the per-stride values for biofeedback come from the same core's per-pass results
-(strides, angles) and its public per-stride functions (:func:`~vidgait.kinematics.pelvis.
-pelvis_metrics`, :func:`~vidgait.kinematics.spatiotemporal.stride_metrics`,
-:func:`~vidgait.kinematics.limp.symmetry_index`, :func:`~vidgait.kinematics.events.
-normalize_cycles`).
+:class:`~vidgait.sequence.PoseSequence` and handed ONCE to :func:`vidgait.kinematics.analyze`;
+the panel figures and the per-stride values for biofeedback both come from that analysis: its
+summaries and its per-pass detail (:attr:`~vidgait.kinematics.analysis.GaitAnalysis.
+pass_results`: accepted strides, angles), with the core's public per-stride functions
+(:func:`~vidgait.kinematics.pelvis.pelvis_metrics`, :func:`~vidgait.kinematics.spatiotemporal.
+stride_metrics` and ``cadence``, :func:`~vidgait.kinematics.limp.symmetry_index`,
+:func:`~vidgait.kinematics.events.normalize_cycles`).
+
+The panel shows each figure as soon as the strides it needs are in (the core's summaries wait for
+strides of both sides): cadence from the first accepted stride, step times from the two steps
+inside each accepted stride (a stride of S from S's heel strike to the next holds the other side's
+step, ending at the other heel strike, and S's step after it), knee peak per side from that side's
+first stride; the limp verdict needs :data:`~vidgait.kinematics.limp.MIN_STRIDES` strides per side
+and says how many are in until then.
 
 Per-stride values (one per completed stride of side S, from S's heel strike to its next one):
 
 * ``pelvic_drop_deg``: drop of the OTHER side's pelvis during S's single-leg stance, degrees
   (front/back view; a weak S gives a large value: Trendelenburg).
-* ``step_time_asymmetry_pct``: ``|SI|`` of the two steps in the stride (left and right step
+* ``step_time_asymmetry_pct``: ``|SI|`` of the two steps inside the stride (left and right step
   time; SI = 100 (R - L) / (0.5 (R + L)), Robinson 1987), percent.
 * ``knee_peak_flexion_deg``: peak knee flexion of S over its cycle (the swing peak), degrees
   (side view).
@@ -28,12 +36,12 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.kinematics import analyze
+from vidgait.kinematics.analysis import GaitAnalysis, analyze, timing_passes
+from vidgait.kinematics.conventions import other
 from vidgait.kinematics.events import Stride, normalize_cycles
-from vidgait.kinematics.limp import symmetry_index
+from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.kinematics.pelvis import pelvis_metrics
-from vidgait.kinematics.signal import condition
-from vidgait.kinematics.view import find_passes
+from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
 from vidgait.sequence import PoseSequence
 
 SIDES = ("left", "right")
@@ -124,13 +132,14 @@ class RollingMetrics:
     view : str or None
         View of the latest walking pass (``"side"``, ``"toward"``, ``"away"``, ``"oblique"``).
     cadence_steps_per_min : float
-        Steps per minute (NaN until strides of both sides are seen).
+        Steps per minute, 120 / mean stride time of the accepted strides (NaN before the first).
     step_time_s : dict side -> float
-        Mean step time per side, s.
+        Mean step time per side over the steps inside accepted strides, s.
     step_time_si_pct : float
         Symmetry index of the step times, % (negative: right shorter).
     limp_verdict : str
-        ``"limp"``, ``"no limp"`` or ``"not measurable"`` (core's stance-time verdict).
+        ``"limp"``, ``"no limp"`` or ``"not measurable"`` (core's stance-time verdict; it needs
+        :data:`~vidgait.kinematics.limp.MIN_STRIDES` strides per side).
     limp_side : str or None
         Suspected painful side when the verdict is ``"limp"``.
     pelvic_drop_deg : dict side -> float
@@ -139,6 +148,8 @@ class RollingMetrics:
         Peak swing knee flexion per side (side view), degrees; NaN otherwise.
     strides : int
         Accepted strides in the window (both sides).
+    strides_per_side : dict side -> int
+        Accepted strides of each side in the passes that give the timing.
     warnings : tuple of str
         The core's warnings for this window.
     """
@@ -155,12 +166,25 @@ class RollingMetrics:
     knee_peak_flexion_deg: dict[str, float] = field(
         default_factory=lambda: dict.fromkeys(SIDES, math.nan))
     strides: int = 0
+    strides_per_side: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIDES, 0))
     warnings: tuple[str, ...] = ()
 
     @property
     def available(self) -> bool:
-        """True once the core has measured a cadence (strides of both sides seen)."""
+        """True once a cadence is measured (one accepted stride)."""
         return math.isfinite(self.cadence_steps_per_min)
+
+    @property
+    def limp_status(self) -> str:
+        """The limp verdict for display: ``"limp (right painful?)"``, ``"no limp"``,
+        ``"collecting strides (n/3)"`` while fewer than MIN_STRIDES strides per side are in,
+        else ``"not measurable"``."""
+        if self.limp_verdict == "limp" and self.limp_side:
+            return f"limp ({self.limp_side} painful?)"
+        n = min(self.strides_per_side.values())
+        if self.limp_verdict == "not measurable" and self.available and n < MIN_STRIDES:
+            return f"collecting strides ({n}/{MIN_STRIDES})"
+        return self.limp_verdict
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN becomes None)."""
@@ -182,45 +206,65 @@ def _mean(summary: Any) -> float:
     return float("nan")
 
 
-def _number(v: Any) -> float:
-    """A float, NaN for None or a "not measurable" string."""
-    return float(v) if isinstance(v, (int, float, np.floating)) else float("nan")
-
-
 def _side_mean(block: Any, side: str, key: str) -> float:
     """``block[side][key]["mean"]``; NaN wherever the core put "not measurable" instead."""
     per_side = block.get(side) if isinstance(block, dict) else None
     return _mean(per_side.get(key) if isinstance(per_side, dict) else None)
 
 
-def rolling_metrics(seq: PoseSequence) -> RollingMetrics:
-    """Panel figures of a window, from :func:`vidgait.kinematics.analyze`.
+def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
+                    ) -> RollingMetrics:
+    """Panel figures of a window, from the kinematics core (see the module notes).
 
     Parameters
     ----------
     seq : PoseSequence
         The rolling window (stream times in seconds).
+    analysis : GaitAnalysis, optional
+        ``analyze(seq)`` when already computed (it is then not run again).
 
     Returns
     -------
     RollingMetrics
     """
-    a = analyze(seq)
-    st = a.spatiotemporal if isinstance(a.spatiotemporal, dict) else {}
+    a = analysis if analysis is not None else analyze(seq)
+    timing, _ = timing_passes(a.pass_results)
+    strides = [st for r in timing for st in r.strides]
     limp = a.limp if isinstance(a.limp, dict) else {}
-    step = {s: _side_mean(st, s, "step_time_s") for s in SIDES}
+    step = _step_times(strides)
     si = (symmetry_index(step["left"], step["right"])
           if all(math.isfinite(v) for v in step.values()) else float("nan"))
     drop = {s: _side_mean(a.pelvis, s, "pelvic_drop_deg") for s in SIDES}
     knee = {s: _side_mean(a.kinematics, s, "knee_peak_swing_flexion_deg") for s in SIDES}
     return RollingMetrics(
         window_s=seq.duration_s, view=_latest_view(a.passes),
-        cadence_steps_per_min=_number(st.get("cadence_steps_per_min")),
+        cadence_steps_per_min=cadence(stride_metrics(strides)),
         step_time_s=step, step_time_si_pct=si,
         limp_verdict=str(limp.get("verdict", "not measurable")),
         limp_side=limp.get("suspected_painful_side"),
         pelvic_drop_deg=drop, knee_peak_flexion_deg=knee,
-        strides=sum(int(p.get("strides", 0)) for p in a.passes), warnings=tuple(a.warnings))
+        strides=sum(len(r.strides) for r in a.pass_results),
+        strides_per_side={s: sum(st.side == s for st in strides) for s in SIDES},
+        warnings=tuple(a.warnings))
+
+
+def _steps(st: Stride) -> dict[str, tuple[float, float]]:
+    """The two steps inside a stride of S, side -> (heel strike ending it, step time), s: the
+    other side's step (S's heel strike -> the other heel strike) and S's step (-> S's next heel
+    strike)."""
+    return {other(st.side): (st.opp_hs, st.opp_hs - st.hs),
+            st.side: (st.next_hs, st.next_hs - st.opp_hs)}
+
+
+def _step_times(strides: list[Stride]) -> dict[str, float]:
+    """Mean step time per side over the steps inside the strides (a step shared by two
+    successive strides counted once), s; NaN for a side without a step."""
+    steps: dict[str, dict[float, float]] = {s: {} for s in SIDES}
+    for st in strides:
+        for side, (end, duration) in _steps(st).items():
+            steps[side][end] = duration
+    return {s: float(np.mean(list(v.values()))) if v else float("nan")
+            for s, v in steps.items()}
 
 
 def _latest_view(passes: list[dict]) -> str | None:
@@ -229,32 +273,15 @@ def _latest_view(passes: list[dict]) -> str | None:
 
 
 # ----------------------------------------------------------------------- per-stride values
-def _pass_results(seq: PoseSequence) -> list[Any]:
-    """The kinematics core's per-pass results (strides, angles, time grid) for a window.
-
-    Uses :func:`vidgait.kinematics.analysis._pass_result`, the step of ``analyze`` that holds
-    the per-stride data ``GaitAnalysis`` summarises away. It is private to the core; this is the
-    only place the live package touches it (see docs/live.md).
-    """
-    from vidgait.kinematics.analysis import _pass_result
-
-    c = condition(seq)
-    passes, _ = find_passes(c)
-    return [_pass_result(c, p, None) for p in passes]
-
-
 def _stride_values(t: np.ndarray, angles: dict, st: Stride, view: str) -> dict[str, float]:
     """Biofeedback values of one stride (see module notes); NaN where the view cannot tell."""
     out = dict.fromkeys(METRICS, float("nan"))
     out["cadence_steps_per_min"] = 120.0 / st.duration
-    if st.prev_opp_hs is not None:
-        own, opp = st.hs - st.prev_opp_hs, st.opp_hs - st.hs
-        left, right = (own, opp) if st.side == "left" else (opp, own)
-        out["step_time_asymmetry_pct"] = abs(symmetry_index(left, right))
+    steps = {side: duration for side, (_, duration) in _steps(st).items()}
+    out["step_time_asymmetry_pct"] = abs(symmetry_index(steps["left"], steps["right"]))
     if view in ("toward", "away"):
         pel = pelvis_metrics(t, angles, [st])
-        other = "left" if st.side == "right" else "right"
-        out["pelvic_drop_deg"] = _mean(pel[other].get("pelvic_drop_deg"))
+        out["pelvic_drop_deg"] = _mean(pel[other(st.side)].get("pelvic_drop_deg"))
     if view == "side" and "knee_flexion" in angles.get(st.side, {}):
         rows = normalize_cycles(t, angles[st.side]["knee_flexion"], [st], st.side)
         if len(rows):
@@ -262,21 +289,25 @@ def _stride_values(t: np.ndarray, angles: dict, st: Stride, view: str) -> dict[s
     return out
 
 
-def stride_values(seq: PoseSequence) -> list[StrideValue]:
+def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
+                  ) -> list[StrideValue]:
     """Biofeedback values of every accepted stride in a window, in time order.
 
     Parameters
     ----------
     seq : PoseSequence
         The rolling window.
+    analysis : GaitAnalysis, optional
+        ``analyze(seq)`` when already computed (it is then not run again).
 
     Returns
     -------
     list of StrideValue
     """
+    a = analysis if analysis is not None else analyze(seq)
     out = []
-    for r in _pass_results(seq):
-        view = r.info["view"]
+    for r in a.pass_results:
+        view = r.view
         for st in r.strides:
             out.append(StrideValue(st.side, st.hs, st.next_hs, view,
                                    _stride_values(r.t, r.angles, st, view)))

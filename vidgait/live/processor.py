@@ -7,8 +7,9 @@ milliseconds; the processor
 1. runs the pose model on the frame (MediaPipe, ``num_poses`` people so bystanders are seen),
 2. follows one person online (:class:`~vidgait.live.follow.Follower`),
 3. keeps the last ``window_s`` seconds of that person's landmarks,
-4. every ``update_every_s`` seconds of stream time recomputes the rolling metrics and the
-   per-stride biofeedback with the kinematics core (:mod:`vidgait.live.metrics`),
+4. every ``update_every_s`` seconds of stream time (``warmup_update_every_s`` until the first
+   figures) analyses the window once with the kinematics core and derives the rolling metrics
+   and the per-stride biofeedback from that analysis (:mod:`vidgait.live.metrics`),
 5. draws the overlay: skeleton, recording guidance, metrics, biofeedback badge.
 
 Threading (``threaded=True``, the default). :meth:`LiveProcessor.submit` never blocks on the
@@ -43,6 +44,7 @@ from typing import Protocol
 
 import numpy as np
 
+from vidgait.kinematics import analyze
 from vidgait.landmarks import N_LANDMARKS
 from vidgait.live.draw import draw_overlay
 from vidgait.live.follow import Follower
@@ -81,9 +83,13 @@ class LiveConfig:
         Rolling window of landmarks analysed, s (12 s holds ~10 strides at normal cadence).
     update_every_s : float
         Stream time between two metric updates, s.
+    warmup_update_every_s : float
+        Stream time between two updates while no cadence is measured yet, s: the windows are
+        short then (cheap to analyse), and the first figures show up sooner after the second
+        stride.
     min_window_s : float
-        Shortest window analysed, s (two strides at a slow 80 steps/min take 3 s; the core
-        itself refuses what it cannot measure).
+        Shortest window analysed, s (the core's shortest walking pass; the core itself refuses
+        what it cannot measure).
     metric : str or None
         Biofeedback metric (see :data:`vidgait.live.metrics.METRICS`); None: off.
     band : Band or None
@@ -97,7 +103,8 @@ class LiveConfig:
     min_confidence: float = 0.5
     window_s: float = 12.0
     update_every_s: float = 0.5
-    min_window_s: float = 2.5
+    warmup_update_every_s: float = 0.25
+    min_window_s: float = 1.5
     metric: str | None = None
     band: Band | None = None
     mirror_display: bool = False
@@ -571,11 +578,13 @@ class LiveProcessor:
                                  person_found=person is not None, advice=tuple(advice),
                                  frames_processed=self._snap.frames_processed + 1,
                                  error=error or self._snap.error)
+            every = (self.config.update_every_s if snap.metrics.available
+                     else min(self.config.update_every_s, self.config.warmup_update_every_s))
             if self._next_update_s is None:
-                self._next_update_s = t_s + self.config.update_every_s
+                self._next_update_s = t_s + every
             due = t_s >= self._next_update_s
             if due:
-                self._next_update_s = t_s + self.config.update_every_s
+                self._next_update_s = t_s + every
         return due
 
     def _status(self, snap: LiveSnapshot) -> str:
@@ -601,8 +610,10 @@ class LiveProcessor:
             return
         start = self._clock()
         try:
-            metrics = rolling_metrics(seq)
-            strides = stride_values(seq) if feedback.metric is not None else []
+            analysis = analyze(seq)
+            metrics = rolling_metrics(seq, analysis=analysis)
+            strides = (stride_values(seq, analysis=analysis) if feedback.metric is not None
+                       else [])
         except Exception as exc:  # the core refuses some windows (too short, nobody walking)
             log.debug("metrics update skipped: %s", exc)
             with self._lock:

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidgait.live.metrics import DEFAULT_BANDS, METRICS, Band
+from vidgait.kinematics.limp import MIN_STRIDES
+from vidgait.live.metrics import DEFAULT_BANDS, METRICS, Band, RollingMetrics
 from vidgait.live.processor import LiveConfig, LiveProcessor, LiveSnapshot
 
 ICE_ENV = "VIDGAIT_ICE_SERVERS"
@@ -211,6 +212,16 @@ def _fmt(v: float, unit: str = "", digits: int = 1) -> str:
     return f"{v:.{digits}f}{unit}" if v == v else "-"
 
 
+def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
+    """Value and note of the panel's limp cell, kept short (the column is narrow): the verdict
+    and suspected painful side, or the strides per side collected so far for the verdict."""
+    if m.limp_verdict == "limp":
+        return "limp", f"{m.limp_side} painful?" if m.limp_side else None
+    if m.limp_status.startswith("collecting"):
+        return f"{min(m.strides_per_side.values())}/{MIN_STRIDES}", "strides collected"
+    return ("-" if m.limp_verdict == "not measurable" else m.limp_verdict), None
+
+
 def show_snapshot(snap: LiveSnapshot) -> None:
     """The metrics panel for one snapshot (patient's left and right)."""
     import streamlit as st
@@ -221,8 +232,8 @@ def show_snapshot(snap: LiveSnapshot) -> None:
     c = st.columns(4)
     c[0].metric("Cadence (steps/min)", _fmt(m.cadence_steps_per_min, digits=0))
     c[1].metric("Step-time SI (%)", _fmt(m.step_time_si_pct))
-    verdict = "-" if m.limp_verdict == "not measurable" else m.limp_verdict
-    c[2].metric("Limp", verdict + (f" ({m.limp_side})" if m.limp_side else ""))
+    value, note = _limp_cell(m)
+    c[2].metric("Limp", value, delta=note, delta_color="off", delta_arrow="off")
     c[3].metric("View", m.view or "-")
     c = st.columns(4)
     c[0].metric("Pelvic drop L (deg)", _fmt(m.pelvic_drop_deg["left"]))
