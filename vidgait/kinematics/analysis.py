@@ -22,8 +22,9 @@ import numpy as np
 from vidgait.kinematics.angles import (angle_uncertainty, frontal_angles, sagittal_angles,
                                        transverse_angles)
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, SIDES, TRANSVERSE
-from vidgait.kinematics.events import (Stride, build_strides, normalize_cycles,
-                                       refine_heel_strikes, stride_period, zeni)
+from vidgait.kinematics.events import (Stride, build_strides, confirm_heel_strikes,
+                                       floor_heel_strikes, ground_tracks, normalize_cycles,
+                                       refine_heel_strikes, stance_speed, stride_period, zeni)
 from vidgait.kinematics.limp import EVENT_ACCURACY_S, MIN_STRIDES, assess_limp
 from vidgait.kinematics.pelvis import pelvis_metrics, pelvis_metrics_without_events
 from vidgait.kinematics.signal import Conditioned, condition
@@ -206,6 +207,7 @@ def _pass_result(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
     step = None
     pel = None
     fwd: dict[str, np.ndarray] = {}
+    doubtful: dict[str, np.ndarray] | None = None
     if p.view == "side":
         fwd = {s: p.facing * xy[:, INDEX[f"{s}_heel"], 0] for s in SIDES}
         toe = {s: p.facing * xy[:, INDEX[f"{s}_foot_index"], 0] for s in SIDES}
@@ -218,13 +220,23 @@ def _pass_result(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
         angles = sagittal_angles(xy, p.facing)
     else:
         d = _world_forward(world)
-        events = zeni(t, {s: world[:, INDEX[f"{s}_heel"]] @ d for s in SIDES},
-                      {s: world[:, INDEX[f"{s}_foot_index"]] @ d for s in SIDES}, c.fs)
+        heel_w = {s: world[:, INDEX[f"{s}_heel"]] for s in SIDES}
+        heel_fwd = {s: heel_w[s] @ d for s in SIDES}
+        events = zeni(t, heel_fwd, {s: world[:, INDEX[f"{s}_foot_index"]] @ d for s in SIDES},
+                      c.fs)
+        speed = stance_speed(t, events, heel_fwd)
+        if np.isfinite(speed) and speed > 0:  # heel speed over the floor (Bonci 2022)
+            events = refine_heel_strikes(t, events, ground_tracks(t, heel_w, d, speed), speed)
+        if p.view == "toward":  # depth events must agree with the image's floor geometry
+            check = floor_heel_strikes(t, {s: xy[:, INDEX[f"{s}_heel"]] for s in SIDES},
+                                       {s: xy[:, INDEX[f"{s}_foot_index"]] for s in SIDES},
+                                       leg_length_px(xy), c.fs)
+            doubtful = confirm_heel_strikes(events, check)
         angles = frontal_angles(xy, p.facing) if p.view in ("toward", "away") else {}
         trans = transverse_angles(world, d)
         for s in SIDES:
             angles.setdefault(s, {}).update(trans[s])
-    strides, refused = build_strides(events)
+    strides, refused = build_strides(events, doubtful=doubtful)
     per_stride = stride_metrics(strides)
     for s in SIDES:
         for name, series in angles[s].items():
@@ -520,7 +532,9 @@ def _trust(views: set[str]) -> dict[str, str]:
     front = bool(views & {"toward", "away"})
     return {
         "timing": ("events from a side view (Zeni 2008, within ~1 frame on the synthetic walker)"
-                   if side else "events from MediaPipe depth (front/back view): trusted less"
+                   if side else ("events from MediaPipe depth (front/back view; walking toward "
+                                 "the camera, heel strikes must agree with the image's floor "
+                                 "geometry within 0.1 s): trusted less")
                    if views else NOT_MEASURABLE),
         "sagittal_angles": ("side view; hip flexion is relative to the trunk line" if side
                             else NOT_MEASURABLE),
