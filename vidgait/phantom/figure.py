@@ -46,7 +46,11 @@ class BodyShape:
     shoulder, hand, foot_width, foot_height : float
         Shoulder cap radius, hand half-width, shoe half-width and half-height.
     chest, waist, pelvis : (float, float, float)
-        Ellipsoid semi-axes (lateral, antero-posterior, vertical).
+        Ellipsoid semi-axes (antero-posterior, lateral, vertical), in the order of the torso
+        frame's columns (forward, left, up). The torso is narrow and deep for an adult (chest
+        19 cm wide, 37 cm deep at 1.70 m; real: ~32 x 24 cm); a human-proportioned torso helps
+        MediaPipe from the front but costs side-view strides (docs/phantom.md), and the shipped
+        samples and their end-to-end tolerances were measured on this one.
     """
 
     upper_arm: tuple[float, float] = (0.027, 0.021)
