@@ -32,6 +32,12 @@ _SYMMETRY = {"step_time": "step_time_s", "stance": "stance_time_s",
              "single_support": "single_support_time_s", "swing": "swing_time_s",
              "knee_range": "knee_flexion_range_deg", "hip_range": "hip_flexion_range_deg"}
 
+#: What a front-view pelvic drop from MediaPipe can be trusted for (docs/accuracy.md, docs/phantom.md)
+PELVIS_CAUTION = (
+    "unverified: on a rendered walking phantom MediaPipe's hip points followed the tilt of the "
+    "trunk, not a true 4-10 deg pelvic drop (correlation -0.3 to -0.7 at every size tried), so a "
+    "normal value does not rule out a Trendelenburg sign and a high value may come from trunk "
+    "lean; confirm clinically")
 _FRONT_NOTE = "not measurable in this view: record the patient walking toward or away from the camera"
 _SIDE_NOTE = "not measurable in this view: record the patient walking across, side-on to the camera"
 
@@ -135,7 +141,7 @@ def _pelvis_trunk(a: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], di
     valgus = {s: _mean(sides[s], "knee_valgus_stance_deg") for s in SIDES}
     pelvis_ok = any(v is not None for v in drop.values())
     pelvis = {"measurable": pelvis_ok, "obliquity_range_deg": max(ranges) if ranges else None,
-              "drop_deg": drop}
+              "drop_deg": drop, "caution": PELVIS_CAUTION if pelvis_ok else None}
     trunk = {"measurable": any(v is not None for v in lean.values()), "lean_deg": lean}
     for block in (pelvis, trunk):
         if not block["measurable"]:

@@ -86,7 +86,7 @@ def _pelvic_drop_card(report: dict[str, Any]) -> Card:
     if drop["left"] is not None and drop["right"] is not None:
         outside |= abs(drop["left"] - drop["right"]) > sdd
     note = ("the value on a side is how far THAT side of the pelvis drops while the other leg is "
-            "in single stance")
+            "in single stance; " + (pv.get("caution") or ""))
     return Card("pelvic_drop", "Pelvic drop", _lr(drop, "deg"), normal, outside, note,
                 numbers={f"drop_{s}": drop[s] for s in SIDES})
 
