@@ -45,6 +45,33 @@ def test_analyze_pose_file_writes_every_output(limp_poses: Path, tmp_path: Path)
     assert (tmp_path / "landmarks.trc").read_text().startswith("PathFileType")
 
 
+def test_session_of_two_clips_writes_every_clip(limp_poses: Path, tmp_path: Path) -> None:
+    truth = simulate(GaitParams(duration_s=10, path="toward", trendelenburg_side="left",
+                                pelvic_drop_deg=6.0))
+    front = to_pose_sequence(truth, Camera.front(walkway_centre(truth), distance=9.0),
+                             noise_px=0.5, seed=6).save(tmp_path / "front.npz")
+    out = tmp_path / "out"
+    r = _vidgait("analyze", str(limp_poses), str(front), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    report = json.loads((out / "report.json").read_text())
+    with (out / "timeseries.csv").open() as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    assert head[:2] == ["clip", "t_s"]
+    frames = [inp["frames"] for inp in report["inputs"]]
+    clip = [r[0] for r in rows[1:]]
+    assert clip == ["1"] * frames[0] + ["2"] * frames[1]  # every frame of both clips
+    col = {name: head.index(f"left_{name}_deg") for name in ("knee_flexion", "pelvic_obliquity")}
+    measured = {c: {name: any(r[i] for r in rows[1:] if r[0] == c) for name, i in col.items()}
+                for c in ("1", "2")}
+    # each angle only in the view that supports it: knee from the side clip, pelvis from the front
+    assert measured == {"1": {"knee_flexion": True, "pelvic_obliquity": False},
+                        "2": {"knee_flexion": False, "pelvic_obliquity": True}}
+    for n in (1, 2):
+        assert "inDegrees=yes" in (out / f"angles_{n}.mot").read_text()
+        assert (out / f"landmarks_{n}.trc").read_text().startswith("PathFileType")
+
+
 def test_analyze_refuses_bad_video(tmp_path: Path) -> None:
     bad = tmp_path / "clip.mp4"
     bad.write_text("not a video")

@@ -15,33 +15,47 @@ from vidgait.kinematics import GaitAnalysis
 from vidgait.sequence import PoseSequence
 
 
-def write_timeseries_csv(timeseries: dict[str, np.ndarray], path: str | os.PathLike[str]) -> Path:
-    """Per-frame angles (degrees) with time ``t`` (s) first; empty cells where not measured."""
+def write_timeseries_csv(timeseries: dict[str, np.ndarray] | list[dict[str, np.ndarray]],
+                         path: str | os.PathLike[str]) -> Path:
+    """Per-frame angles (degrees) with time ``t`` (s) first; empty cells where not measured.
+
+    Given a list (one series per clip of a session), the rows of all clips follow one another
+    under a leading ``clip`` column (1, 2, ...; each clip's time starts at its own zero).
+    """
     path = Path(path)
-    cols = ["t"] + [k for k in timeseries if k != "t"]
-    data = np.column_stack([np.asarray(timeseries[c], dtype=np.float64) for c in cols])
+    clips = [timeseries] if isinstance(timeseries, dict) else list(timeseries)
+    cols = ["t"] + [k for k in clips[0] if k != "t"]
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["t_s" if c == "t" else f"{c}_deg" for c in cols])
-        for row in data:
-            w.writerow(["" if not np.isfinite(v) else f"{v:.4f}" for v in row])
+        head = ["t_s" if c == "t" else f"{c}_deg" for c in cols]
+        w.writerow(head if len(clips) == 1 else ["clip"] + head)
+        for i, ts in enumerate(clips):
+            data = np.column_stack([np.asarray(ts[c], dtype=np.float64) for c in cols])
+            lead = [] if len(clips) == 1 else [str(i + 1)]
+            for row in data:
+                w.writerow(lead + ["" if not np.isfinite(v) else f"{v:.4f}" for v in row])
     return path
 
 
 def write_all(outdir: str | os.PathLike[str], report: dict[str, Any], analysis: GaitAnalysis,
               seqs: list[PoseSequence]) -> dict[str, Path]:
-    """Write every output file into ``outdir``; returns name -> path."""
+    """Write every output file into ``outdir``; returns name -> path.
+
+    One clip: ``report.json``, ``timeseries.csv``, ``angles.mot``, ``landmarks.trc``. Several
+    clips: ``timeseries.csv`` holds them all (``clip`` column), and ``angles_<n>.mot`` /
+    ``landmarks_<n>.trc`` are written per clip (n from 1; OpenSim needs one time axis per file).
+    """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     files["report"] = out / "report.json"
     files["report"].write_text(json.dumps(report, indent=2, allow_nan=False), encoding="utf-8")
-    ts = analysis.timeseries
-    files["timeseries"] = write_timeseries_csv(ts, out / "timeseries.csv")
-    files["mot"] = write_mot(ts["t"], {k: v for k, v in ts.items() if k != "t"},
-                             out / "angles.mot")
-    for i, seq in enumerate(seqs):
+    series = list(analysis.clip_timeseries) or [analysis.timeseries]
+    files["timeseries"] = write_timeseries_csv(series, out / "timeseries.csv")
+    for i, (seq, ts) in enumerate(zip(seqs, series, strict=True)):
         suffix = f"_{i + 1}" if len(seqs) > 1 else ""
+        files[f"mot{suffix}"] = write_mot(ts["t"], {k: v for k, v in ts.items() if k != "t"},
+                                          out / f"angles{suffix}.mot")
         files[f"trc{suffix}"] = write_trc(seq, out / f"landmarks{suffix}.trc")
     return files
 

@@ -83,7 +83,10 @@ class GaitAnalysis:
         every angle of :data:`~vidgait.kinematics.conventions.SAGITTAL`, ``FRONTAL`` and
         ``TRANSVERSE`` (degrees; NaN where not measured or not supported by the view). Left out
         of :meth:`to_dict` (too large); for CSV / OpenSim export. A session's series are those of
-        its first clip.
+        its first clip; ``clip_timeseries`` holds every clip's.
+    clip_timeseries : tuple of dict
+        The ``timeseries`` of each clip, in input order (one entry for :func:`analyze`); left
+        out of :meth:`to_dict`.
     pass_results : tuple of PassResult
         Per-pass detail behind the pooled figures (accepted and refused strides, events, angle
         series on the pass's time grid), one per entry of ``passes``; left out of
@@ -106,13 +109,14 @@ class GaitAnalysis:
     flags: list[dict[str, Any]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     timeseries: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (NaN becomes None, numpy values become Python values); the
-        per-frame ``timeseries`` and the per-pass ``pass_results`` are left out."""
+        per-frame series and the per-pass ``pass_results`` are left out."""
         d = {f.name: getattr(self, f.name) for f in fields(self)
-             if f.name not in ("timeseries", "pass_results")}
+             if f.name not in ("timeseries", "clip_timeseries", "pass_results")}
         return _jsonable({k: (asdict(v) if is_dataclass(v) else v) for k, v in d.items()})
 
 
@@ -388,7 +392,7 @@ def timing_passes(results: list[PassResult] | tuple[PassResult, ...]
 
 def _combine(results: list[PassResult], *, fs: float, duration_s: float,
              height_m: float | None, warnings: list[str],
-             timeseries: dict[str, np.ndarray]) -> GaitAnalysis:
+             clip_timeseries: list[dict[str, np.ndarray]]) -> GaitAnalysis:
     """Pool the passes (of one clip or of a session) into a :class:`GaitAnalysis`."""
     timing, kind = timing_passes(results)
     if kind == "side" and any(r.strides for r in results if r.info["view"] != "side"):
@@ -435,7 +439,8 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
                           events=events, refused=[x for r in results for x in r.refused],
                           spatiotemporal=spatio, cycles=_cycles(results), limp=limp,
                           pelvis=pelvis, uncertainty=unc, trust=trust, warnings=warnings,
-                          timeseries=timeseries, pass_results=tuple(results))
+                          timeseries=clip_timeseries[0] if clip_timeseries else {},
+                          clip_timeseries=tuple(clip_timeseries), pass_results=tuple(results))
     from vidgait.kinematics.findings import flags, summary  # noqa: PLC0415 (report uses this module)
     fl = flags(result)
     return replace(result, flags=fl, summary=summary(result, fl))
@@ -472,7 +477,7 @@ def analyze(seq: PoseSequence, *, height_cm: float | None = None) -> GaitAnalysi
     warnings: list[str] = []
     c, passes, results = _clip_results(seq, height_m, warnings)
     return _combine(results, fs=c.fs, duration_s=seq.duration_s, height_m=height_m,
-                    warnings=warnings, timeseries=_timeseries(seq, c, passes, results))
+                    warnings=warnings, clip_timeseries=[_timeseries(seq, c, passes, results)])
 
 
 def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None) -> GaitAnalysis:
@@ -495,25 +500,24 @@ def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None)
     -------
     GaitAnalysis
         ``passes`` gain a ``clip`` index; ``duration_s`` is the sum of the clips' durations and
-        ``fs`` the first clip's analysis rate; ``timeseries`` holds the FIRST clip's series
-        (call :func:`analyze` per clip for the others).
+        ``fs`` the first clip's analysis rate; ``timeseries`` holds the FIRST clip's series and
+        ``clip_timeseries`` every clip's. Warnings about one clip start "clip N:" (N from 1).
     """
     if not seqs:
         raise ValueError("analyze_session needs at least one pose sequence")
     height_m = height_cm / 100.0 if height_cm else None
     warnings: list[str] = []
     allres: list[PassResult] = []
-    first_ts: dict[str, np.ndarray] = {}
+    series: list[dict[str, np.ndarray]] = []
     fs0 = float("nan")
     for i, seq in enumerate(seqs):
-        c, passes, results = _clip_results(seq, height_m, warnings, label=f"clip {i}: ")
+        c, passes, results = _clip_results(seq, height_m, warnings, label=f"clip {i + 1}: ")
         results = [replace(r, info=r.info | {"clip": i}) for r in results]
-        if i == 0:
-            fs0 = c.fs
-            first_ts = _timeseries(seq, c, passes, results)
+        fs0 = c.fs if i == 0 else fs0
+        series.append(_timeseries(seq, c, passes, results))
         allres.extend(results)
     return _combine(allres, fs=fs0, duration_s=float(sum(s.duration_s for s in seqs)),
-                    height_m=height_m, warnings=warnings, timeseries=first_ts)
+                    height_m=height_m, warnings=warnings, clip_timeseries=series)
 
 
 def _pelvis(results: list[PassResult]) -> dict[str, Any]:

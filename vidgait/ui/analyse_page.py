@@ -85,22 +85,23 @@ def _downloads(key: str, res: SessionResult, patient_id: str | None,
                injured: str | None) -> None:
     st.subheader("Downloads")
     pdf, page = _documents(key, res.report, patient_id, injured)
-    cols = st.columns(5)
+    cols = st.columns(4 + len(res.clips))
     cols[0].download_button("Report (PDF)", pdf, "gait_report.pdf", "application/pdf",
                             key="dl_pdf")
     cols[1].download_button("Report (HTML)", page, "gait_report.html", "text/html",
                             key="dl_html")
     cols[2].download_button("report.json", res.report_json, "report.json", "application/json",
                             key="dl_json")
-    if res.timeseries_csv is not None:
-        cols[3].download_button("timeseries.csv", res.timeseries_csv, "timeseries.csv",
-                                "text/csv", key="dl_csv",
-                                help="per-frame angles of the first clip" if len(res.clips) > 1
-                                else "per-frame angles, deg")
-    else:
-        cols[3].caption("timeseries.csv: not available from this analysis version")
-    cols[4].download_button("Annotated video", res.clips[0].annotated, "annotated.mp4",
-                            "video/mp4", key="dl_video")
+    cols[3].download_button("timeseries.csv", res.timeseries_csv, "timeseries.csv",
+                            "text/csv", key="dl_csv",
+                            help="per-frame angles, deg; a 'clip' column numbers the clips"
+                            if len(res.clips) > 1 else "per-frame angles, deg")
+    for i, clip in enumerate(res.clips):
+        many = len(res.clips) > 1
+        cols[4 + i].download_button(f"Annotated video {i + 1}" if many else "Annotated video",
+                                    clip.annotated,
+                                    f"annotated_{i + 1}.mp4" if many else "annotated.mp4",
+                                    "video/mp4", key=f"dl_video_{i}", help=clip.name)
 
 
 def _save(res: SessionResult, patient_id: str) -> None:
@@ -119,8 +120,6 @@ def _save(res: SessionResult, patient_id: str) -> None:
 def show_result(res: SessionResult, injured: str | None) -> None:
     """The report on the page: video, cards, findings, curves, table, quality."""
     rep = res.report
-    for note in res.notes:
-        st.warning(note)
     left, right = st.columns([3, 2])
     with left:
         for clip in res.clips:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +41,14 @@ class SessionResult:
     report : dict
         :func:`vidgait.report.build_report` output (same as report.json).
     clips : list of ClipResult
-    timeseries_csv : bytes or None
-        Per-frame angles (``vidgait.outputs.write_timeseries_csv``); None when the analysis has
-        no time series.
-    notes : list of str
-        Processing notes for the user (e.g. clips analysed separately).
+    timeseries_csv : bytes
+        Per-frame angles of every clip (``vidgait.outputs.write_timeseries_csv``; a ``clip``
+        column when there are several).
     """
 
     report: dict[str, Any]
     clips: list[ClipResult]
-    timeseries_csv: bytes | None = None
-    notes: list[str] = field(default_factory=list)
+    timeseries_csv: bytes
 
     @property
     def report_json(self) -> bytes:
@@ -72,27 +69,21 @@ def _noop(stage: str, fraction: float, text: str) -> None:
     """Progress sink that ignores everything."""
 
 
-def _analyse(seqs: list[Any], height_cm: float | None) -> tuple[Any, list[str]]:
-    """One analysis for the session (``analyze_session`` when several clips and available)."""
-    from vidgait import kinematics
+def _analyse(seqs: list[Any], height_cm: float | None) -> Any:
+    """One analysis for the session (``analyze_session`` when several clips)."""
+    from vidgait.kinematics import analyze, analyze_session
 
     if len(seqs) == 1:
-        return kinematics.analyze(seqs[0], height_cm=height_cm), []
-    session = getattr(kinematics, "analyze_session", None)
-    if session is not None:
-        return session(seqs, height_cm=height_cm), []
-    return (kinematics.analyze(seqs[0], height_cm=height_cm),
-            [("Combining several clips is not available in this vidgait version: only the "
-              "first clip was analysed.")])
+        return analyze(seqs[0], height_cm=height_cm)
+    return analyze_session(seqs, height_cm=height_cm)
 
 
-def _timeseries_csv(analysis: Any, tmp: Path) -> bytes | None:
+def _timeseries_csv(analysis: Any, tmp: Path) -> bytes:
+    """timeseries.csv of the session (a ``clip`` column when several clips)."""
     from vidgait.outputs import write_timeseries_csv
 
-    ts = getattr(analysis, "timeseries", None)
-    if not ts:
-        return None
-    return write_timeseries_csv(ts, tmp / "timeseries.csv").read_bytes()
+    return write_timeseries_csv(list(analysis.clip_timeseries),
+                                tmp / "timeseries.csv").read_bytes()
 
 
 def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
@@ -150,22 +141,21 @@ def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
             seqs.append(seq)
             done += max(info.frame_count, 1)
         progress("analysis", 0.0, "Analysing the gait")
-        analysis, notes = _analyse(seqs, height_cm)
+        analysis = _analyse(seqs, height_cm)
         report = build_report(analysis, seqs, height_cm=height_cm)
         require_walking(report, [name for name, _ in clips])
         results = []
         for i, ((name, _), info, seq) in enumerate(zip(clips, infos, seqs, strict=True)):
             progress("rendering", i / len(clips), f"Drawing the skeleton on {name}")
             passes = [p for p in report["passes"] if p.get("clip", 0) == i]
-            series = getattr(analysis, "timeseries", None) if i == 0 else None  # first clip's
-            labels = knee_labels(seq, passes, series)
+            labels = knee_labels(seq, passes, analysis.clip_timeseries[i])
             out = write_annotated(info.path, seq, tmp / f"annotated{i}.mp4", labels=labels,
                                   face_blur=face_blur)
             results.append(ClipResult(name, out.read_bytes(), len(seq),
                                       round(100 * seq.detected_fraction, 1)))
         csv = _timeseries_csv(analysis, tmp)
     progress("rendering", 1.0, "Done")
-    return SessionResult(report, results, csv, notes)
+    return SessionResult(report, results, csv)
 
 
 def require_walking(report: dict[str, Any], names: list[str]) -> None:
