@@ -3,6 +3,10 @@
 Decoding runs in a background thread that fills a small bounded queue while MediaPipe works on the
 previous frame, so the two overlap on a multi-core machine (FFmpeg and MediaPipe both release the
 GIL). Frames are handed over as decoded (RGB, upright): no extra copies or colour conversions.
+
+Where MediaPipe's full-frame person detector finds nobody, or loses someone it was following, a
+second landmarker in IMAGE mode looks at crops of the frame (:mod:`vidgait.pose.crops`): a person
+too small in a large frame is found there.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import numpy as np
 
 from vidgait.errors import NoPersonError
+from vidgait.pose.crops import CropDetector, CropFallback
 from vidgait.pose.tracking import Candidate, Track, associate, select_walker
 from vidgait.sequence import PoseSequence
 from vidgait.video import DEFAULT_LIMITS, Frame, VideoInfo, VideoLimits, iter_frames, probe
@@ -43,12 +49,16 @@ class PoseOptions:
         MediaPipe's detection/presence/tracking thresholds.
     queue_size : int
         Decoded frames buffered ahead of the pose model.
+    crops : bool
+        Look again on crops of frames where the full-frame detector misses people
+        (:class:`~vidgait.pose.crops.CropFallback`); costs nothing where everyone is found.
     """
 
     model: str = "full"
     num_poses: int = 2
     min_confidence: float = 0.5
     queue_size: int = 8
+    crops: bool = True
 
 
 def prefetch(frames: Iterator[Frame], size: int) -> Iterator[Frame]:
@@ -106,18 +116,48 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     times: list[float] = []
     indices: list[int] = []
     people: list[list[Candidate]] = []
-    with MediaPipePose(model_path, num_poses=options.num_poses,
-                       min_confidence=options.min_confidence) as pose:
+    with ExitStack() as stack:
+        pose = stack.enter_context(MediaPipePose(model_path, num_poses=options.num_poses,
+                                                 min_confidence=options.min_confidence))
+        crops = CropFallback(_lazy_image_pose(stack, model_path, options), info.width,
+                             info.height)
         for frame in prefetch(iter_frames(info), options.queue_size):
             people.append(pose.detect(frame.rgb, frame.timestamp_ms))
+            if options.crops:
+                for i, extra in crops(frame.rgb, frame.t, people[-1]).items():
+                    people[i] = people[i] + extra
             times.append(frame.t)
             indices.append(frame.index)
             if progress is not None:
                 progress(len(times), info.frame_count)
         model_name = pose.model_name
     t = np.asarray(times)
-    return build_sequence(people, t, np.asarray(indices), (info.width, info.height),
-                          f"mediapipe-{model_name}", source_name=os.path.basename(info.path))
+    seq = build_sequence(people, t, np.asarray(indices), (info.width, info.height),
+                         f"mediapipe-{model_name}", source_name=os.path.basename(info.path))
+    seq.meta.update(crop_looks=crops.looks, frames_found_in_crops=crops.frames_found)
+    return seq
+
+
+def _lazy_image_pose(stack: ExitStack, model_path: os.PathLike[str],
+                     options: PoseOptions) -> CropDetector:
+    """Crop detector on a second landmarker in IMAGE mode, loaded at its first use.
+
+    Crops are separate images: VIDEO mode would track between unrelated crops and needs its own
+    increasing timestamps. The landmarker is closed with ``stack``.
+    """
+    from vidgait.pose.mediapipe_backend import MediaPipePose
+
+    pose: MediaPipePose | None = None
+
+    def detect(rgb: np.ndarray) -> list[Candidate]:
+        nonlocal pose
+        if pose is None:
+            pose = stack.enter_context(MediaPipePose(
+                model_path, num_poses=options.num_poses, video_mode=False,
+                min_confidence=options.min_confidence))
+        return pose.detect(rgb, 0.0)
+
+    return detect
 
 
 def build_sequence(people: list[list[Candidate]], t: np.ndarray, frame_index: np.ndarray,

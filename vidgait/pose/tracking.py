@@ -90,23 +90,33 @@ class Track:
         self._scale = None
 
 
-def _cost(track: Track, cand: Candidate) -> float:
-    ref = track.last
+def match_cost(ref: Candidate, cand: Candidate, scale: float) -> float:
+    """Cost of ``cand`` continuing ``ref``: mean shoulder and hip displacement in units of
+    ``scale`` (a torso length, px) + twice the log ratio of ``cand``'s torso length to ``scale``."""
     d = np.linalg.norm(ref.image[list(_TORSO), :2] - cand.image[list(_TORSO), :2], axis=1).mean()
-    size = abs(np.log(cand.torso_length / track.scale))
-    return float(d / track.scale + 2.0 * size)
+    size = abs(np.log(cand.torso_length / scale))
+    return float(d / scale + 2.0 * size)
+
+
+def _cost(track: Track, cand: Candidate) -> float:
+    return match_cost(track.last, cand, track.scale)
+
+
+def same_place(a: Candidate, b: Candidate, overlap: float = 0.5) -> bool:
+    """The torsos of ``a`` and ``b`` lie within ``overlap`` torso lengths: one person twice."""
+    return bool(np.linalg.norm(a.torso_centre - b.torso_centre)
+                <= overlap * max(a.torso_length, b.torso_length))
 
 
 def suppress_duplicates(cands: list[Candidate], overlap: float = 0.5) -> list[Candidate]:
-    """Drop candidates whose torso lies within ``overlap`` torso lengths of a more visible one.
+    """Drop candidates in the same place (:func:`same_place`) as a more visible one.
 
     MediaPipe asked for several people sometimes returns the same person twice.
     """
     order = sorted(cands, key=lambda c: -float(c.visibility.mean()))
     kept: list[Candidate] = []
     for c in order:
-        if all(np.linalg.norm(c.torso_centre - k.torso_centre)
-               > overlap * max(c.torso_length, k.torso_length) for k in kept):
+        if not any(same_place(c, k, overlap) for k in kept):
             kept.append(c)
     return kept
 
