@@ -6,7 +6,9 @@ Measured in the same run, each in its own subprocess so peak memory is per measu
 - ``naive``: a plain sequential loop, OpenCV decode -> BGR->RGB -> PoseLandmarker.detect_for_video,
   with the same model and ``num_poses`` as vidgait;
 - ``vidgait``: :func:`vidgait.pose.estimate_poses` (threaded decode overlapped with inference,
-  tracking and walker selection included).
+  tracking and walker selection included), with the crops looked at where the full-frame detector
+  missed people (``crop_looks``; 0 when everyone is always found) and the frames found in them;
+- ``vidgait_no_crops``: the same with the crop fallback off (``PoseOptions(crops=False)``).
 
 Usage::
 
@@ -74,7 +76,7 @@ def run_naive(video: str, model: str, num_poses: int) -> dict[str, float]:
     return {"frames": n, "seconds": time.perf_counter() - t0}
 
 
-def run_vidgait(video: str, model: str, num_poses: int) -> dict[str, float]:
+def run_vidgait(video: str, model: str, num_poses: int, crops: bool = True) -> dict[str, float]:
     import mediapipe  # noqa: F401  imported before timing, as in the naive loop
 
     from vidgait.models import resolve_model
@@ -83,12 +85,19 @@ def run_vidgait(video: str, model: str, num_poses: int) -> dict[str, float]:
 
     resolve_model(model)  # provisioning is not part of the timing
     t0 = time.perf_counter()
-    seq = estimate_poses(video, options=PoseOptions(model=model, num_poses=num_poses))
+    seq = estimate_poses(video, options=PoseOptions(model=model, num_poses=num_poses,
+                                                    crops=crops))
     return {"frames": len(seq), "seconds": time.perf_counter() - t0,
-            "detected_fraction": seq.detected_fraction}
+            "detected_fraction": seq.detected_fraction, "crop_looks": seq.meta["crop_looks"],
+            "frames_found_in_crops": seq.meta["frames_found_in_crops"]}
 
 
-RUNNERS = {"decode": run_decode, "naive": run_naive, "vidgait": run_vidgait}
+def run_vidgait_no_crops(video: str, model: str, num_poses: int) -> dict[str, float]:
+    return run_vidgait(video, model, num_poses, crops=False)
+
+
+RUNNERS = {"decode": run_decode, "naive": run_naive, "vidgait": run_vidgait,
+           "vidgait_no_crops": run_vidgait_no_crops}
 
 
 def _child(args: argparse.Namespace) -> None:
