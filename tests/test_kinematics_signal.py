@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidgait.kinematics.signal import (L_LEG, R_LEG, condition, fix_leg_swaps, lowpass,
-                                       reject_outliers, resample, runs)
+from vidgait.kinematics.signal import (L_LEG, MAX_RESIDUAL_SPEED, R_LEG, _leg_scale, condition,
+                                       fix_leg_swaps, lowpass, reject_outliers, resample, runs)
 from vidgait.kinematics.view import find_passes
 from vidgait.landmarks import INDEX
 from vidgait.sequence import PoseSequence
@@ -64,6 +64,49 @@ def test_outliers_are_removed_and_clean_data_is_kept(walk):
     cleaned, _ = reject_outliers(xy, scale_px=250.0)
     assert np.isnan(cleaned[100, INDEX["left_knee"]]).all()
     assert n1 >= n0 + 1
+
+
+FOOT_AND_KNEE = [INDEX[f"{s}_{p}"] for s in ("left", "right")
+                 for p in ("knee", "ankle", "heel", "foot_index")]
+
+
+@pytest.mark.parametrize("fps", [7.5, 10.0, 15.0, 30.0, 60.0])
+@pytest.mark.parametrize("view", ["side", "front"])
+def test_outlier_bound_follows_the_frame_interval(fps, view):
+    """Real motion is not rejected at any frame rate (the swing foot filmed at 7.5-15 fps used to
+    be: 3-23 samples per walk with a bound of 0.1 leg length), and single-frame jumps beyond the
+    bound (max(0.1, 3 leg/s x dt) leg lengths) still are."""
+    truth = simulate(GaitParams(duration_s=8.0, fps=fps, painful_side="right", limp_severity=0.8))
+    c = walkway_centre(truth)
+    cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=8.0)
+    seq = to_pose_sequence(truth, cam, noise_px=1.5, seed=2)
+    xy = seq.image[..., :2].astype(float)
+    scale = _leg_scale(xy)
+    _, n0 = reject_outliers(xy, scale, dt=1 / fps)
+    assert n0 <= 1
+    # MediaPipe-like glitches: one landmark of the legs thrown up (+-30 deg) for one frame, by
+    # 1.5 x the bound and at least 0.3 leg length
+    rng = np.random.default_rng(0)
+    frames = rng.choice(np.arange(3, len(xy) - 3), 20, replace=False)
+    lms = rng.choice(FOOT_AND_KNEE, 20)
+    ang = -np.pi / 2 + rng.uniform(-0.5, 0.5, 20)
+    jump = max(0.3, 1.5 * max(0.1, MAX_RESIDUAL_SPEED / fps)) * scale
+    bad = xy.copy()
+    bad[frames, lms] += jump * np.c_[np.cos(ang), np.sin(ang)]
+    cleaned, n1 = reject_outliers(bad, scale, dt=1 / fps)
+    assert np.isnan(cleaned[frames, lms]).all()
+    # a jump can shift its neighbours' running median by one rank: a few of them may go too
+    assert n1 <= n0 + 25
+
+
+def test_outlier_bound_is_unchanged_at_30_fps_and_above():
+    xy = np.zeros((9, 1, 2))
+    xy[4, 0, 0] = 11.0  # 0.11 leg length with a 100 px leg
+    for dt in (1 / 30, 1 / 60):
+        assert reject_outliers(xy, 100.0, dt=dt)[1] == 1
+    assert reject_outliers(xy, 100.0, dt=1 / 15)[1] == 0  # 0.2 leg length at 15 fps
+    xy[4, 0, 0] = 21.0
+    assert reject_outliers(xy, 100.0, dt=1 / 15)[1] == 1
 
 
 def test_leg_swaps_are_undone(walk):

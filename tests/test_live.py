@@ -505,8 +505,12 @@ def test_metrics_appear_once_two_strides_are_complete(monkeypatch):
                 first_s, first = t, m
         last = proc.snapshot()
     second = _stride_ends(truth.events)[1]
-    # 0.75 s = core's detection delay (<= 0.5 s) + one warm-up update interval (0.25 s)
-    assert second < first_s <= second + 0.75, (first_s, second)
+    # 0.5 s = core's detection delay + one warm-up update interval (0.25 s). Measured: first
+    # figures at 2.40 s, 0.40 s after the second stride (the core alone, on growing windows:
+    # cadence at 2.27 s, also at 10 and 7.5 fps); 2.67 s before stride_period searched lags up
+    # to the window minus 0.6 s and the outlier bound grew with the frame interval (10 fps: 4.20
+    # s, 7.5 fps: none in 8 s)
+    assert second < first_s <= second + 0.5, (first_s, second)
     assert first.cadence_steps_per_min == pytest.approx(105.0, abs=5.0)
     true_step = {s: truth.summary[s]["step_time_s"] for s in ("left", "right")}
     for s in ("left", "right"):  # both step times from the steps inside the first stride(s)

@@ -5,8 +5,9 @@ Order of the steps in :func:`condition` and why:
 1. Left/right leg label swaps are undone first, on the raw frames, because a swap is a jump that
    every later step (outlier test, interpolation, filter) would otherwise smear (most probable
    labelling of the whole track, Viterbi; :func:`fix_leg_swaps`).
-2. Outliers (isolated jumps beyond 10 % of the leg length AND beyond 6 robust SDs of the
-   frame-to-median residual; :func:`reject_outliers`) become gaps.
+2. Outliers (isolated jumps from the 5-frame running median beyond what real motion covers in
+   one frame interval, 3 leg lengths/s x dt but at least 10 % of the leg length, AND beyond 6
+   robust SDs of the residuals; :func:`reject_outliers`) become gaps.
 3. The raw frames (possibly variable frame rate) are resampled onto a uniform grid at the median
    frame rate by linear interpolation, ONLY across gaps up to ``max_gap_s``; longer gaps stay NaN
    and split the recording into segments.
@@ -253,17 +254,46 @@ def fix_leg_swaps(t: np.ndarray, xy: np.ndarray, *, runs_per_s: float = 0.5,
 
 
 # --------------------------------------------------------------------------------- outliers
-def reject_outliers(xy: np.ndarray, scale_px: float, *, leg_fraction: float = 0.1,
+#: Largest speed (leg lengths per second) at which real motion can carry a landmark away from
+#: the running median of its neighbours (:func:`reject_outliers`). A 5-sample running median
+#: leaves a monotonic stretch untouched, however fast (the swing foot moving forward: up to
+#: ~6 leg/s on the walker); only motion that turns back within the window (the foot lifted and
+#: put down, a hand reversing) leaves a residual, and the sample must then have moved away from
+#: a neighbour by more than that residual within ONE frame. The largest such residual per frame
+#: interval was 1.0-2.4 leg/s on the walker at 1.25 m/s (all views, 7.5-60 fps; 3.1 leg/s in one
+#: limping back view) and 2.7 leg/s on the lower body of the side limp sample thinned to 15 fps.
+#: 3 leg/s x 1/30 s is the 0.1 leg length that was used at every frame rate before.
+MAX_RESIDUAL_SPEED = 3.0
+
+
+def reject_outliers(xy: np.ndarray, scale_px: float, *, dt: float = 1.0 / 30.0,
+                    leg_fraction: float = 0.1, max_speed: float = MAX_RESIDUAL_SPEED,
                     n_sd: float = 6.0, window: int = 5) -> tuple[np.ndarray, int]:
     """Turn isolated jumps into NaN gaps.
+
+    A sample is an outlier when its distance from the running median of its landmark exceeds
+    what real motion can produce in one frame interval, ``max(leg_fraction, max_speed * dt)``
+    leg lengths, AND ``n_sd`` robust SDs of all residuals (the noise floor). The first bound
+    grows with the frame interval, so that the swing foot filmed at 7.5-15 fps is not taken for
+    a glitch; at 30 fps and above it is ``leg_fraction`` (0.1 leg length), as it always was.
+    A jump smaller than the bound is kept: at 7.5 fps a glitch must exceed 0.4 leg length
+    (walker: real motion leaves up to 0.33 there).
 
     Parameters
     ----------
     xy : (T, K, D) float
         Coordinates (pixels); NaN where missing.
     scale_px : float
-        Body scale in pixels (leg length); a sample is an outlier only if its residual from the
-        running median exceeds ``leg_fraction * scale_px`` AND ``n_sd`` robust SDs.
+        Body scale in pixels (leg length).
+    dt : float
+        Frame interval, s (the median one for a variable frame rate).
+    leg_fraction : float
+        Smallest residual taken for a jump, in leg lengths (the bound at high frame rates).
+    max_speed : float
+        Largest speed, leg lengths per second, at which real motion moves a sample away from
+        its running median (:data:`MAX_RESIDUAL_SPEED`).
+    n_sd : float
+        Noise floor, in robust SDs of the residuals.
     window : int
         Running-median length in frames (odd).
 
@@ -283,7 +313,8 @@ def reject_outliers(xy: np.ndarray, scale_px: float, *, leg_fraction: float = 0.
     med = median_filter(filled, size=(window, 1, 1), mode="nearest")
     res = np.linalg.norm(np.where(np.isfinite(xy), xy - med, 0.0), axis=-1)  # (T, K)
     mad = 1.4826 * np.median(res[np.isfinite(xy).all(-1)]) if np.isfinite(xy).any() else 0.0
-    bad = (res > leg_fraction * scale_px) & (res > n_sd * mad)
+    limit = max(leg_fraction, max_speed * dt) * scale_px
+    bad = (res > limit) & (res > n_sd * mad)
     out[bad] = np.nan
     return out, int(bad.sum())
 
@@ -430,9 +461,10 @@ def condition(seq: PoseSequence, *, cutoff_hz: float = 6.0, max_gap_s: float = 0
         for i in np.flatnonzero(swapped):
             world[i] = _swap_legs(world[i])
     scale = _leg_scale(xy)
-    xy, n_out = reject_outliers(xy, scale if np.isfinite(scale) else 1e9)
+    dt = float(np.median(np.diff(t)))
+    xy, n_out = reject_outliers(xy, scale if np.isfinite(scale) else 1e9, dt=dt)
     world[~np.isfinite(xy).all(-1)] = np.nan
-    fs = 1.0 / float(np.median(np.diff(t)))
+    fs = 1.0 / dt
     grid = t[0] + np.arange(int(np.floor((t[-1] - t[0]) * fs + 1e-6)) + 1) / fs
     xy_u = resample(t, xy, grid, max_gap_s)
     world_u = resample(t, world, grid, max_gap_s)
