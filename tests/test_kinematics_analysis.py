@@ -167,6 +167,19 @@ def test_knee_valgus_in_stance_recovers_the_walker(view: str, valgus: tuple) -> 
         assert est[s] == pytest.approx(true, abs=1.5), (s, est)
 
 
+@pytest.mark.parametrize("severity", [0.0, 0.8])
+def test_no_limp_is_not_said_when_the_frame_rate_cannot_rule_one_out(severity: float) -> None:
+    # at 7.5 fps one frame is ~20 % of the stance time: a 10 % limp could hide in it
+    truth = simulate(GaitParams(duration_s=12.0, fps=7.5, painful_side="right",
+                                limp_severity=severity))
+    g = analyze(_film(truth, seed=2), height_cm=170)
+    assert g.limp["verdict"] in ("limp", "not measurable"), g.limp
+    if g.limp["verdict"] == "limp":  # only a limp beyond the resolution may be reported
+        assert g.limp["suspected_painful_side"] == "right"
+    else:
+        assert "too coarse to rule out a 10 % limp" in g.limp["explanation"]
+
+
 def test_nothing_to_analyse_is_said_not_guessed():
     truth = simulate(GaitParams(duration_s=1.2))
     g = analyze(_film(truth))
