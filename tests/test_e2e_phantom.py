@@ -144,10 +144,14 @@ def test_front_view_events_and_trunk_lean(phantom):
     seq, truth = phantom(FRONT)
     r = analyze(seq, height_cm=170)
     assert r.passes and r.passes[0]["view"] == "toward"
-    hs, to = event_errors(r, truth, "heel_strike_s"), event_errors(r, truth, "toe_off_s")
-    # events from MediaPipe depth are late: measured heel strike +152 +- 47 ms (max 202),
-    # toe off +58 +- 19 ms (max 82); on 5.5 s no stride passes the order checks, so timing is
-    # (correctly) not measurable
+    # every event detected in the pass (no stride is accepted, so r.events is empty)
+    detected = r.pass_results[0]
+    hs = event_errors(detected, truth, "heel_strike_s")
+    to = event_errors(detected, truth, "toe_off_s")
+    # events from MediaPipe depth are late: measured heel strike +160 +- 49 ms (max 226; +152
+    # before the heel-speed rule), toe off +58 +- 18 ms (max 82); no stride passes the checks,
+    # so timing is (correctly) not measurable rather than ~0.15 s wrong
+    assert r.passes[0]["strides"] == 0 and np.isnan(r.spatiotemporal["cadence_steps_per_min"])
     assert hs.size >= 5 and to.size >= 5
     assert 0.0 <= hs.mean() <= 0.20 and np.abs(hs).max() <= 0.26, hs
     assert 0.0 <= to.mean() <= 0.10 and np.abs(to).max() <= 0.12, to
