@@ -10,7 +10,8 @@ written once, in :mod:`~vidgait.kinematics.conventions`. No file I/O, mediapipe,
 streamlit here.
 """
 
-from vidgait.kinematics.analysis import NOT_MEASURABLE, GaitAnalysis, analyze, analyze_session
+from vidgait.kinematics.analysis import (NOT_MEASURABLE, GaitAnalysis, PassResult, analyze,
+                                         analyze_session, timing_passes)
 from vidgait.kinematics.angles import frontal_angles, sagittal_angles, transverse_angles
 from vidgait.kinematics.events import Stride, build_strides, normalize_cycles, zeni
 from vidgait.kinematics.limp import LimpAssessment, assess_limp, gait_asymmetry, symmetry_index
@@ -19,8 +20,9 @@ from vidgait.kinematics.signal import Conditioned, condition, lowpass
 from vidgait.kinematics.view import Pass, find_passes
 
 __all__ = [
-    "NORMS", "NOT_MEASURABLE", "Conditioned", "GaitAnalysis", "LimpAssessment", "Pass", "Stride",
-    "analyze", "analyze_session", "assess_limp", "build_strides", "condition", "find_passes",
-    "flags", "frontal_angles", "gait_asymmetry", "lowpass", "normalize_cycles",
-    "sagittal_angles", "summary", "symmetry_index", "transverse_angles", "zeni",
+    "NORMS", "NOT_MEASURABLE", "Conditioned", "GaitAnalysis", "LimpAssessment", "Pass",
+    "PassResult", "Stride", "analyze", "analyze_session", "assess_limp", "build_strides",
+    "condition", "find_passes", "flags", "frontal_angles", "gait_asymmetry", "lowpass",
+    "normalize_cycles", "sagittal_angles", "summary", "symmetry_index", "timing_passes",
+    "transverse_angles", "zeni",
 ]

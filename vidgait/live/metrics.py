@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.kinematics.analysis import GaitAnalysis, analyze, timing_passes
+from vidgait.kinematics import GaitAnalysis, analyze, timing_passes
 from vidgait.kinematics.conventions import other
 from vidgait.kinematics.events import Stride, normalize_cycles
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
