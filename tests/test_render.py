@@ -101,6 +101,14 @@ def test_quality_advice_names_the_view_to_record(limp_side: dict, trend_front: d
     assert "Side view needed for knee flexion" in front
 
 
+def test_quality_advice_when_the_view_was_recorded_but_refused(trend_front: dict) -> None:
+    report = json.loads(json.dumps(trend_front))
+    report["measurable"]["hip_rotation"] = False  # e.g. no front stride passed the checks
+    text = " ".join(quality_advice(report))
+    assert "Hip rotation: not measurable although a toward view was recorded" in text
+    assert "Hip rotation needs a front or back view" not in text
+
+
 def test_injured_side_changes_wording_not_numbers(limp_side: dict) -> None:
     before = json.dumps(limp_side, sort_keys=True)
     agree = injured_side_wording(limp_side, "right")

@@ -225,6 +225,22 @@ _VIEW_ADVICE = {
     "hip_rotation": "Hip rotation needs a front or back view (and stays a left/right comparison).",
 }
 
+#: report block -> the views it is measured in (``report["view"]`` names)
+_BLOCK_VIEWS = {"pelvis": {"toward", "away"}, "trunk": {"toward", "away"}, "knee": {"side"},
+                "hip_rotation": {"toward", "away", "oblique"}}
+
+
+def _block_advice(report: dict[str, Any], block: str) -> str:
+    """What to record for a block that is not measurable: the missing view, or, when that view
+    was recorded, that its strides did not pass the checks."""
+    views = set(report["view"]) & _BLOCK_VIEWS.get(block, set())
+    if not views:
+        return _VIEW_ADVICE[block]
+    name = block.replace("_", " ").capitalize()
+    return (f"{name}: not measurable although a {'/'.join(sorted(views))} view was recorded: "
+            "none of its strides passed the gait-event checks (refused strides are listed in "
+            "report.json); record a longer straight pass of at least 7 steps.")
+
 
 def quality_advice(report: dict[str, Any]) -> list[str]:
     """Recording-quality warnings, each with what to do about it.
@@ -243,9 +259,9 @@ def quality_advice(report: dict[str, Any]) -> list[str]:
     if q["max_people_per_frame"] > 1:
         advice.append(f"Up to {q['max_people_per_frame']} people were in view: the walking person "
                       "was followed, but record with nobody else in the picture when you can.")
-    for block, text in _VIEW_ADVICE.items():
+    for block in _VIEW_ADVICE:
         if not report["measurable"].get(block, True):
-            advice.append(text)
+            advice.append(_block_advice(report, block))
     advice += [f"{w[0].upper()}{w[1:]}." if not w.endswith(".") else w
                for w in q["warnings"]]
     if q["refused_strides"]:
