@@ -180,6 +180,15 @@ def test_no_limp_is_not_said_when_the_frame_rate_cannot_rule_one_out(severity: f
         assert "too coarse to rule out a 10 % limp" in g.limp["explanation"]
 
 
+def test_a_running_cadence_is_flagged_as_not_walking() -> None:
+    truth = simulate(GaitParams(duration_s=8.0, cadence_steps_per_min=165.0, speed_m_s=None))
+    g = analyze(_film(truth, seed=1))
+    assert g.spatiotemporal["cadence_steps_per_min"] == pytest.approx(165, rel=0.02)
+    assert any("looks like running" in w for w in g.warnings)
+    normal = analyze(_film(simulate(GaitParams(duration_s=8.0)), seed=1))
+    assert not any("running" in w for w in normal.warnings)
+
+
 def test_nothing_to_analyse_is_said_not_guessed():
     truth = simulate(GaitParams(duration_s=1.2))
     g = analyze(_film(truth))

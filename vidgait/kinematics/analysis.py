@@ -35,6 +35,9 @@ from vidgait.landmarks import INDEX
 from vidgait.sequence import PoseSequence
 
 NOT_MEASURABLE = "not measurable in this view"
+#: steps/min above which a recording is taken for running, not walking (fast walking stays
+#: below ~140; running in flight has no double support, which stance % here assumes)
+RUNNING_CADENCE = 150.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -408,6 +411,10 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
         for s in SIDES:
             spatio[s] = {m: summarize(per[s][m]) for m in METRICS}
         _step_summary(timing, spatio, height_m)
+        if spatio["cadence_steps_per_min"] > RUNNING_CADENCE:
+            warnings.append(f"cadence {spatio['cadence_steps_per_min']:.0f} steps/min is above "
+                            f"{RUNNING_CADENCE:g}: this looks like running, and vidgait's events, "
+                            "stance phases and normal ranges are for walking")
     else:
         warnings.append("no stride of both sides passed the checks: timing not measurable")
         spatio |= {s: NOT_MEASURABLE for s in SIDES}
