@@ -9,9 +9,16 @@ Method
    first, on a cost = mean distance of shoulders and hips in units of the track's (median) torso
    length + twice the log ratio of torso sizes + the time the track went unseen (s). A pair is
    allowed only under a gate that grows with the gap, so one bad detection cannot steal a track
-   (a global assignment would trade a good match for two mediocre ones). A track may miss frames
-   (occlusion, a missed detection) for up to ``max_gap_s``. Fragments of one person are then
-   merged (duplicates returned for one person, a track broken by an occlusion).
+   (a global assignment would trade a good match for two mediocre ones). A candidate the gate
+   refuses starts a track; if its torso lies on a followed person (inside the landmark box of a
+   live track's latest member) that track is only provisional. It is dropped when the person is
+   seen again while it is not: it was a bad or duplicate detection of that person (e.g. collapsed
+   poses of a walker seen from behind), which would otherwise compete with the person or be
+   continued by a false detection elsewhere. It becomes a person of its own once it moves off the
+   person's body, or if the person is not seen again (a camera cut, a new pose beyond the gate).
+   A track may miss frames (occlusion, a missed detection) for up to ``max_gap_s``. Fragments of
+   one person are then merged (duplicates returned for one person, a track broken by an
+   occlusion).
 2. Selection: each track gets a walking score = (steps seen) + (progression in body heights), where
    steps are sign changes, with hysteresis, of the left-minus-right ankle separation along its main
    direction (it alternates at every step whatever the view: across, toward or away, treadmill), and
@@ -65,12 +72,17 @@ class Candidate:
         return max(float(np.linalg.norm(sh - hp)), 1.0)
 
 
-@dataclass
+@dataclass(eq=False)
 class Track:
-    """Candidates of one person over time: ``frames[i]`` holds ``members[i]``."""
+    """Candidates of one person over time: ``frames[i]`` holds ``members[i]``.
+
+    ``host`` is the track on whose person this one was started, while it may still be a bad
+    detection of that person (see :func:`associate`); None otherwise.
+    """
 
     frames: list[int] = field(default_factory=list)
     members: list[Candidate] = field(default_factory=list)
+    host: Track | None = field(default=None, repr=False)
     _scale: float | None = field(default=None, repr=False)
 
     @property
@@ -106,6 +118,13 @@ def same_place(a: Candidate, b: Candidate, overlap: float = 0.5) -> bool:
     """The torsos of ``a`` and ``b`` lie within ``overlap`` torso lengths: one person twice."""
     return bool(np.linalg.norm(a.torso_centre - b.torso_centre)
                 <= overlap * max(a.torso_length, b.torso_length))
+
+
+def on_body(cand: Candidate, person: Candidate) -> bool:
+    """The torso centre of ``cand`` lies inside the landmark box of ``person``."""
+    xy = person.image[:, :2]
+    centre = cand.torso_centre
+    return bool(np.all((centre >= np.nanmin(xy, axis=0)) & (centre <= np.nanmax(xy, axis=0))))
 
 
 def suppress_duplicates(cands: list[Candidate], overlap: float = 0.5) -> list[Candidate]:
@@ -157,10 +176,29 @@ def associate(candidates: list[list[Candidate]], t: np.ndarray, *, max_gap_s: fl
                 matched.add(c)
         for c, cand in enumerate(cands):
             if c not in matched:
-                tr = Track()
+                tr = Track(host=next((tracks[k] for k in live if on_body(cand, tracks[k].last)),
+                                     None))
                 tr.add(i, cand)
                 tracks.append(tr)
+        tracks = [tr for tr in tracks if not _resolve_provisional(tr, i)]
     return merge_tracks(tracks, t, max_gap_s=max_gap_s, max_cost=max_cost)
+
+
+def _resolve_provisional(track: Track, frame: int) -> bool:
+    """Settle a provisional track after ``frame``; True when it is to be dropped.
+
+    Its person (``track.host``) was seen in ``frame`` and it was not: its detections were bad
+    detections of that person. When its latest member lies off the person's body it is a person
+    of its own and no longer provisional.
+    """
+    host = track.host
+    if host is None:
+        return False
+    if host.frames[-1] == frame and track.frames[-1] != frame:
+        return True
+    if not on_body(track.last, host.last):
+        track.host = None
+    return False
 
 
 def _same_person(a: Track, b: Track, t: np.ndarray, max_gap_s: float, max_cost: float) -> bool:
