@@ -403,7 +403,9 @@ def test_rolling_metrics_are_the_cores_figures_and_short_windows_give_nan():
     _, seq = _front_walker(drop=10.0, duration_s=10.0)
     m = rolling_metrics(seq)
     a = analyze(seq)
-    assert m.cadence_steps_per_min == a.spatiotemporal["cadence_steps_per_min"]
+    # the panel leaves out strides not yet settled at the window's end: within 1 %
+    assert m.cadence_steps_per_min == pytest.approx(a.spatiotemporal["cadence_steps_per_min"],
+                                                    rel=0.01)
     assert m.pelvic_drop_deg["right"] == a.pelvis["right"]["pelvic_drop_deg"]["mean"]
     assert m.view == "toward" and m.available
     assert math.isnan(m.knee_peak_flexion_deg["left"])  # not measurable from the front
@@ -505,12 +507,14 @@ def test_metrics_appear_once_two_strides_are_complete(monkeypatch):
                 first_s, first = t, m
         last = proc.snapshot()
     second = _stride_ends(truth.events)[1]
-    # 0.5 s = core's detection delay + one warm-up update interval (0.25 s). Measured: first
-    # figures at 2.40 s, 0.40 s after the second stride (the core alone, on growing windows:
-    # cadence at 2.27 s, also at 10 and 7.5 fps); 2.67 s before stride_period searched lags up
-    # to the window minus 0.6 s and the outlier bound grew with the frame interval (10 fps: 4.20
-    # s, 7.5 fps: none in 8 s)
-    assert second < first_s <= second + 0.5, (first_s, second)
+    # 1.0 s = the settling margin (0.6 stride ~0.69 s: a heel strike closer to the window's end
+    # may still be replaced, metrics.agreeing_strides) + one warm-up update interval (0.25 s).
+    # Measured: 2.93 s, 0.93 s after the second stride (the first one accepted here ends then).
+    # Before that margin the first figures came 0.40 s after the second stride (2.40 s), but on a
+    # provisional heel strike the first cadence once read 121 and, in the browser, 190
+    # steps/min for a walk at 105; 2.67 s before stride_period searched lags up to the window
+    # minus 0.6 s and the outlier bound grew with the frame interval
+    assert second < first_s <= second + 1.0, (first_s, second)
     assert first.cadence_steps_per_min == pytest.approx(105.0, abs=5.0)
     true_step = {s: truth.summary[s]["step_time_s"] for s in ("left", "right")}
     for s in ("left", "right"):  # both step times from the steps inside the first stride(s)

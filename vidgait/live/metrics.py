@@ -171,7 +171,7 @@ class RollingMetrics:
 
     @property
     def available(self) -> bool:
-        """True once a cadence is measured (one accepted stride)."""
+        """True once a cadence is measured (one settled accepted stride)."""
         return math.isfinite(self.cadence_steps_per_min)
 
     @property
@@ -212,6 +212,34 @@ def _side_mean(block: Any, side: str, key: str) -> float:
     return _mean(per_side.get(key) if isinstance(per_side, dict) else None)
 
 
+#: settled accepted strides needed before the panel shows timing. A stride is settled when its
+#: closing heel strike is far enough from the window's end (see :func:`agreeing_strides`): in a
+#: window that ends mid-walk a heel strike near the end is provisional (a larger peak may still
+#: come), and it once gave 121 and once 190 steps/min for an update in a walk at 105. With
+#: several settled strides, those beyond 20 % of their median duration (the core's own
+#: stride-time check) are left out.
+MIN_AGREEING_STRIDES = 1
+
+
+def agreeing_strides(strides: list[Stride], t_end: float) -> list[Stride]:
+    """The settled strides whose durations lie within 20 % of their median, when at least
+    :data:`MIN_AGREEING_STRIDES` are; else none.
+
+    A stride is settled when its closing heel strike lies at least 0.6 median stride before the
+    window's end ``t_end`` (s): the core keeps only the largest heel peak within 0.6 stride
+    (``events._peaks``), so a peak closer to the end may still be replaced by one not yet seen.
+    """
+    if not strides:
+        return []
+    med = float(np.median([st.duration for st in strides]))
+    settled = [st for st in strides if st.next_hs <= t_end - 0.6 * med]
+    if len(settled) < MIN_AGREEING_STRIDES:
+        return []
+    med = float(np.median([st.duration for st in settled]))
+    keep = [st for st in settled if abs(st.duration - med) <= 0.2 * med]
+    return keep if len(keep) >= MIN_AGREEING_STRIDES else []
+
+
 def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
                     ) -> RollingMetrics:
     """Panel figures of a window, from the kinematics core (see the module notes).
@@ -229,7 +257,7 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
     """
     a = analysis if analysis is not None else analyze(seq)
     timing, _ = timing_passes(a.pass_results)
-    strides = [st for r in timing for st in r.strides]
+    strides = agreeing_strides([st for r in timing for st in r.strides], float(seq.t[-1]))
     limp = a.limp if isinstance(a.limp, dict) else {}
     step = _step_times(strides)
     si = (symmetry_index(step["left"], step["right"])
@@ -308,7 +336,7 @@ def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
     out = []
     for r in a.pass_results:
         view = r.view
-        for st in r.strides:
+        for st in agreeing_strides(r.strides, float(seq.t[-1])):
             out.append(StrideValue(st.side, st.hs, st.next_hs, view,
                                    _stride_values(r.t, r.angles, st, view)))
     return sorted(out, key=lambda v: v.hs_s)
