@@ -50,7 +50,7 @@ def write_all(outdir: str | os.PathLike[str], report: dict[str, Any], analysis: 
     files: dict[str, Path] = {}
     files["report"] = out / "report.json"
     files["report"].write_text(json.dumps(report, indent=2, allow_nan=False), encoding="utf-8")
-    series = list(analysis.clip_timeseries) or [analysis.timeseries]
+    series = list(analysis.clip_timeseries)
     files["timeseries"] = write_timeseries_csv(series, out / "timeseries.csv")
     for i, (seq, ts) in enumerate(zip(seqs, series, strict=True)):
         suffix = f"_{i + 1}" if len(seqs) > 1 else ""

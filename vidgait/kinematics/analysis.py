@@ -81,15 +81,12 @@ class GaitAnalysis:
     summary : list of str
         Plain-language findings for a clinician, each with its numbers and normal ranges
         (:func:`vidgait.kinematics.findings.summary`); not a diagnosis.
-    timeseries : dict name -> (T,) float
-        Per-frame angle series at the INPUT frames: ``"t"`` (s) and ``"<side>_<angle>"`` for
-        every angle of :data:`~vidgait.kinematics.conventions.SAGITTAL`, ``FRONTAL`` and
-        ``TRANSVERSE`` (degrees; NaN where not measured or not supported by the view). Left out
-        of :meth:`to_dict` (too large); for CSV / OpenSim export. A session's series are those of
-        its first clip; ``clip_timeseries`` holds every clip's.
-    clip_timeseries : tuple of dict
-        The ``timeseries`` of each clip, in input order (one entry for :func:`analyze`); left
-        out of :meth:`to_dict`.
+    clip_timeseries : tuple of dict name -> (T,) float
+        Per-frame angle series of each clip, in input order (one entry for :func:`analyze`), at
+        the clip's INPUT frames: ``"t"`` (s) and ``"<side>_<angle>"`` for every angle of
+        :data:`~vidgait.kinematics.conventions.SAGITTAL`, ``FRONTAL`` and ``TRANSVERSE``
+        (degrees; NaN where not measured or not supported by the view). Left out of
+        :meth:`to_dict` (too large); for CSV / OpenSim export. :attr:`timeseries` is the first.
     pass_results : tuple of PassResult
         Per-pass detail behind the pooled figures (accepted and refused strides, events, angle
         series on the pass's time grid), one per entry of ``passes``; left out of
@@ -111,15 +108,19 @@ class GaitAnalysis:
     warnings: list[str] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
-    timeseries: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
+
+    @property
+    def timeseries(self) -> dict[str, np.ndarray]:
+        """The first clip's per-frame angle series (see ``clip_timeseries``); {} without one."""
+        return self.clip_timeseries[0] if self.clip_timeseries else {}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (NaN becomes None, numpy values become Python values); the
         per-frame series and the per-pass ``pass_results`` are left out."""
         d = {f.name: getattr(self, f.name) for f in fields(self)
-             if f.name not in ("timeseries", "clip_timeseries", "pass_results")}
+             if f.name not in ("clip_timeseries", "pass_results")}
         return _jsonable({k: (asdict(v) if is_dataclass(v) else v) for k, v in d.items()})
 
 
@@ -446,7 +447,6 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
                           events=events, refused=[x for r in results for x in r.refused],
                           spatiotemporal=spatio, cycles=_cycles(results), limp=limp,
                           pelvis=pelvis, uncertainty=unc, trust=trust, warnings=warnings,
-                          timeseries=clip_timeseries[0] if clip_timeseries else {},
                           clip_timeseries=tuple(clip_timeseries), pass_results=tuple(results))
     from vidgait.kinematics.findings import flags, summary  # noqa: PLC0415 (report uses this module)
     fl = flags(result)
