@@ -508,7 +508,7 @@ def test_metrics_appear_once_two_strides_are_complete(monkeypatch):
         last = proc.snapshot()
     second = _stride_ends(truth.events)[1]
     # 1.0 s = the settling margin (0.6 stride ~0.69 s: a heel strike closer to the window's end
-    # may still be replaced, metrics.agreeing_strides) + one warm-up update interval (0.25 s).
+    # may still be replaced, metrics.settled_strides) + one warm-up update interval (0.25 s).
     # Measured: 2.93 s, 0.93 s after the second stride (the first one accepted here ends then).
     # Before that margin the first figures came 0.40 s after the second stride (2.40 s), but on a
     # provisional heel strike the first cadence once read 121 and, in the browser, 190

@@ -212,32 +212,24 @@ def _side_mean(block: Any, side: str, key: str) -> float:
     return _mean(per_side.get(key) if isinstance(per_side, dict) else None)
 
 
-#: settled accepted strides needed before the panel shows timing. A stride is settled when its
-#: closing heel strike is far enough from the window's end (see :func:`agreeing_strides`): in a
-#: window that ends mid-walk a heel strike near the end is provisional (a larger peak may still
-#: come), and it once gave 121 and once 190 steps/min for an update in a walk at 105. With
-#: several settled strides, those beyond 20 % of their median duration (the core's own
-#: stride-time check) are left out.
-MIN_AGREEING_STRIDES = 1
-
-
-def agreeing_strides(strides: list[Stride], t_end: float) -> list[Stride]:
-    """The settled strides whose durations lie within 20 % of their median, when at least
-    :data:`MIN_AGREEING_STRIDES` are; else none.
+def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
+    """The strides the panel and biofeedback may use: settled ones, within 20 % of their median
+    duration (the core's own stride-time check).
 
     A stride is settled when its closing heel strike lies at least 0.6 median stride before the
     window's end ``t_end`` (s): the core keeps only the largest heel peak within 0.6 stride
     (``events._peaks``), so a peak closer to the end may still be replaced by one not yet seen.
+    Such a provisional heel strike once gave 121 and once 190 steps/min for an update in a walk
+    at 105.
     """
     if not strides:
         return []
     med = float(np.median([st.duration for st in strides]))
     settled = [st for st in strides if st.next_hs <= t_end - 0.6 * med]
-    if len(settled) < MIN_AGREEING_STRIDES:
+    if not settled:
         return []
     med = float(np.median([st.duration for st in settled]))
-    keep = [st for st in settled if abs(st.duration - med) <= 0.2 * med]
-    return keep if len(keep) >= MIN_AGREEING_STRIDES else []
+    return [st for st in settled if abs(st.duration - med) <= 0.2 * med]
 
 
 def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
@@ -257,7 +249,7 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
     """
     a = analysis if analysis is not None else analyze(seq)
     timing, _ = timing_passes(a.pass_results)
-    strides = agreeing_strides([st for r in timing for st in r.strides], float(seq.t[-1]))
+    strides = settled_strides([st for r in timing for st in r.strides], float(seq.t[-1]))
     limp = a.limp if isinstance(a.limp, dict) else {}
     step = _step_times(strides)
     si = (symmetry_index(step["left"], step["right"])
@@ -336,7 +328,7 @@ def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
     out = []
     for r in a.pass_results:
         view = r.view
-        for st in agreeing_strides(r.strides, float(seq.t[-1])):
+        for st in settled_strides(r.strides, float(seq.t[-1])):
             out.append(StrideValue(st.side, st.hs, st.next_hs, view,
                                    _stride_values(r.t, r.angles, st, view)))
     return sorted(out, key=lambda v: v.hs_s)
