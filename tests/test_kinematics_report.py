@@ -189,3 +189,16 @@ def test_pelvic_drop_without_events_matches_the_truth():
         assert m[s]["trunk_lean_over_stance_deg"]["mean"] == pytest.approx(
             truth.summary[s]["trunk_lean_over_stance_deg"], abs=0.5)
         assert m[s]["pelvic_drop_deg"]["n"] >= 5
+
+
+def test_summary_does_not_call_an_unconfirmed_knee_difference_equal():
+    """A short stiff-knee walk: too few strides to test the knee difference, so the summary
+    gives the difference and says why it is not claimed, instead of "no difference"."""
+    truth = simulate(GaitParams(duration_s=3.5, painful_side="right", limp_severity=0.8,
+                                stiff_knee_factor=0.5))
+    g = analyze(_film(truth), height_cm=170)
+    text = " ".join(g.summary)
+    assert not any(f["metric"] == "knee_peak_swing_flexion_deg" and f["direction"] ==
+                   "asymmetric" for f in g.flags)
+    assert "no left/right difference" not in text
+    assert "the right reads" in text and "so no difference is claimed" in text, text

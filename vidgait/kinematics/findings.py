@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vidgait.kinematics.conventions import SIDES, other
+from vidgait.kinematics.limp import MIN_STRIDES
 
 if TYPE_CHECKING:  # pragma: no cover
     from vidgait.kinematics.analysis import GaitAnalysis
@@ -237,10 +238,23 @@ def summary(result: GaitAnalysis, fl: list[dict[str, Any]] | None = None) -> lis
                        "5.6 deg error of 2-D knee angles, Stenum 2021): a stiff-knee pattern on "
                        f"the {low}.")
         elif all(np.isfinite(x) for x in pk.values()):
-            out.append(f"Knee flexion in swing: left {pk['left']:.0f} deg, right "
-                       f"{pk['right']:.0f} deg (normal ~59 deg, Schwartz 2008; MediaPipe reads "
-                       "deep flexion ~7-8 deg low), no left/right difference beyond the "
-                       "measurement error.")
+            low = min(SIDES, key=lambda s: pk[s])
+            diff = pk[other(low)] - pk[low]
+            text = (f"Knee flexion in swing: left {pk['left']:.0f} deg, right "
+                    f"{pk['right']:.0f} deg (normal ~59 deg, Schwartz 2008; MediaPipe reads "
+                    "deep flexion ~7-8 deg low)")
+            if diff > DIFFERENCES["knee_peak_swing_flexion_deg"][0]:
+                n = {s: int(kin[s]["knee_peak_swing_flexion_deg"].get("n", 0)) for s in SIDES}
+                few = [s for s in SIDES if n[s] < MIN_STRIDES]
+                why = (" and ".join(f"only {n[s]} {s} swing{'s' if n[s] != 1 else ''}" for s in few)
+                       + " could be measured whole" if few else
+                       "its stride-to-stride spread leaves equal knees possible (the 95 % "
+                       "interval of the knee-range symmetry index includes 0)")
+                out.append(f"{text}: the {low} reads {diff:.0f} deg lower, more than the 5.6 deg "
+                           f"error of 2-D knee angles, but {why}, so no difference is claimed "
+                           "— record more strides.")
+            else:
+                out.append(f"{text}, no left/right difference beyond the measurement error.")
     else:
         out.append("Knee and hip flexion and step length: not measurable in this view — record a "
                    "side clip (camera square to the walkway, whole body in view).")
