@@ -582,3 +582,85 @@ def test_pass_results_are_the_detail_behind_the_pooled_figures():
     assert [p.info["clip"] for p in session.pass_results] == [0] * len(a.passes) + [1] * len(
         a.passes)
     assert "clip" not in a.passes[0]  # a session does not touch another analysis's passes
+
+
+# ------------------------------------------------------------------- crop fallback, live
+class _Nobody:
+    """A full-frame detector that never finds anyone (the person is too small for it)."""
+
+    def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
+        return []
+
+
+def _person_at(x: float, y: float, height: float = 300.0) -> Candidate:
+    """A standing stick person ``height`` px tall centred at (x, y), crop pixels."""
+    img = np.zeros((33, 3), np.float32)
+    img[:, 0] = x
+    img[:, 1] = np.linspace(y - 0.5 * height, y + 0.5 * height, 33)
+    v = np.full(33, 0.9, np.float32)
+    return Candidate(image=img, world=np.zeros((33, 3), np.float32), visibility=v,
+                     presence=v.copy())
+
+
+class _CropFinder:
+    """Finds a person centred at frame pixel ``where`` in crops of at most 1080 px that hold
+    them; the frame's pixels encode their own position (x // 8, y // 8), so a crop tells where
+    it was cut."""
+
+    def __init__(self, where: tuple[float, float]) -> None:
+        self.where = where
+        self.looks: list[tuple[int, int]] = []
+
+    def __call__(self, crop: np.ndarray) -> list[Candidate]:
+        self.looks.append(crop.shape[:2])
+        x0, y0 = 8.0 * float(crop[0, 0, 0]), 8.0 * float(crop[0, 0, 1])
+        x, y = self.where[0] - x0, self.where[1] - y0
+        h, w = crop.shape[:2]
+        if max(h, w) > 1080 or not (0 <= x < w and 160 <= y < h - 160):
+            return []
+        return [_person_at(x, y)]
+
+
+def _coded_frame(width: int = 1920, height: int = 1080) -> np.ndarray:
+    yy, xx = np.mgrid[0:height, 0:width]
+    return np.stack([xx // 8, yy // 8, np.zeros_like(xx)], axis=-1).astype(np.uint8)
+
+
+def test_live_follows_a_person_the_full_frame_detector_misses():
+    """With ``crops`` on (off by default), as offline: nobody on the full frame, so the first frame is searched in tiles, and the
+    person found there is followed in a crop around them on every later frame."""
+    rgb = _coded_frame()
+    finder = _CropFinder((1000.0, 600.0))
+    with LiveProcessor(LiveConfig(crops=True), pose=_Nobody(), crop_detect=finder,
+                       threaded=False) as proc:
+        found = []
+        for i in range(20):
+            proc.process(rgb, 1000.0 * i / 30)
+            found.append(proc.snapshot().person_found)
+    assert all(found)
+    assert finder.looks[:3] == [(1080, 1080)] * 3  # the tiles of the first frame
+    assert len(finder.looks) == 3 + 19  # then one crop per frame, around the person
+    with LiveProcessor(LiveConfig(crops=False), pose=_Nobody(), crop_detect=finder,
+                       threaded=False) as proc:
+        proc.process(rgb, 0.0)
+        assert not proc.snapshot().person_found
+
+
+def test_live_looks_at_no_crop_while_the_full_frame_finds_someone():
+    """Not even for a second person seen in one frame and gone in the next (MediaPipe's
+    occasional ghost), which would cost one crop per frame for a second."""
+    class _Somebody:
+        def __init__(self) -> None:
+            self.n = 0
+
+        def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
+            self.n += 1
+            ghost = [_person_at(300.0, 600.0)] if self.n % 2 else []
+            return [_person_at(1000.0 - timestamp_ms / 100.0, 600.0)] + ghost
+
+    finder = _CropFinder((1000.0, 600.0))
+    with LiveProcessor(LiveConfig(crops=True), pose=_Somebody(), crop_detect=finder,
+                       threaded=False) as proc:
+        for i in range(10):
+            proc.process(_coded_frame(), 1000.0 * i / 30)
+    assert finder.looks == []

@@ -38,6 +38,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -52,6 +53,7 @@ from vidgait.live.guidance import Advice, frame_advice, mean_luma
 from vidgait.live.metrics import (Band, Biofeedback, FeedbackState, RollingMetrics,
                                   rolling_metrics, stride_values)
 from vidgait.live.recorder import Recorder, RecordingInfo
+from vidgait.pose.crops import CropDetector, CropFallback
 from vidgait.pose.tracking import Candidate
 from vidgait.sequence import PoseSequence
 
@@ -96,6 +98,16 @@ class LiveConfig:
         Its target band; None: the metric's default band.
     mirror_display : bool
         Flip the overlay picture (selfie preview); the analysis never sees a flipped frame.
+    crops : bool
+        Look again on crops of the frame where the full-frame detector misses the person (as
+        the offline pose stage does, :class:`~vidgait.pose.crops.CropFallback`): someone small
+        in a large picture (far away, or a 1080p camera) is still followed. Off by default:
+        on 2 cores the second landmarker slows the stream for about a second after each look
+        (measured 7 instead of 15 processed frames/s while it runs, docs/live.md), and the
+        guidance already asks for a person filling 30 % of the picture. Costs nothing while
+        the person is found on the full frame; while nobody is, every fifth frame is searched
+        in tiles (3 extra detections), and a person just lost is looked for around their last
+        position (1 extra detection per frame, for up to 1 s).
     """
 
     model: str | None = None
@@ -108,6 +120,7 @@ class LiveConfig:
     metric: str | None = None
     band: Band | None = None
     mirror_display: bool = False
+    crops: bool = False
 
 
 @dataclass(frozen=True)
@@ -317,6 +330,10 @@ class LiveProcessor:
     pose : PoseDetector, optional
         A pose backend; by default a MediaPipe PoseLandmarker in VIDEO mode for
         ``config.model`` (see :func:`choose_model`). Tests pass a synthetic one.
+    crop_detect : callable, optional
+        Finds people in an RGB crop (crop pixels), for ``config.crops``; by default, with the
+        default ``pose``, a second landmarker in IMAGE mode loaded at its first use; with a
+        ``pose`` passed in and no ``crop_detect``, no crops are looked at.
     threaded : bool
         True: :meth:`submit` hands frames to an inference thread (live use). False: use
         :meth:`process`, which works in the caller's thread.
@@ -330,10 +347,12 @@ class LiveProcessor:
     """
 
     def __init__(self, config: LiveConfig = LiveConfig(), *, pose: PoseDetector | None = None,
-                 threaded: bool = True, clock: Callable[[], float] = time.perf_counter) -> None:
+                 crop_detect: CropDetector | None = None, threaded: bool = True,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         self.config = config
         self._clock = clock
         self._own_pose = pose is None
+        self._crop_pose = None  # the IMAGE-mode landmarker behind the default crop_detect
         note = ""
         if pose is None:
             from vidgait.pose.mediapipe_backend import MediaPipePose
@@ -342,9 +361,17 @@ class LiveProcessor:
             pose = MediaPipePose(path, num_poses=config.num_poses,
                                  min_confidence=config.min_confidence)
             model = path.stem
+            if crop_detect is None and config.crops:
+                # loaded now, not at the first empty frame: that would stall the stream ~1 s
+                self._crop_pose = MediaPipePose(path, num_poses=config.num_poses,
+                                                video_mode=False,
+                                                min_confidence=config.min_confidence)
+                crop_detect = partial(self._crop_pose.detect, timestamp_ms=0.0)
         else:
             model = type(pose).__name__
         self._pose = pose
+        self._crop_detect = crop_detect if config.crops else None
+        self._crops: CropFallback | None = None
         self._lock = threading.Lock()      # guards everything below that threads share
         self._follower = Follower()
         self._window = _Window(config.window_s)
@@ -494,6 +521,25 @@ class LiveProcessor:
                 log.warning("%s", exc)
         if self._own_pose and hasattr(self._pose, "close"):
             self._pose.close()
+        if self._crop_pose is not None:
+            self._crop_pose.close()
+
+    def _look_in_crops(self, rgb: np.ndarray, t_s: float,
+                       cands: list[Candidate]) -> list[Candidate]:
+        """``cands``, or when the full frame shows nobody, the people the crop fallback finds
+        in this frame (people it would back-fill into earlier frames are left out: those
+        frames are gone). Crops are not looked at while anybody is found on the full frame:
+        each look costs about one more detection."""
+        if self._crop_detect is None:
+            return cands
+        h, w = rgb.shape[:2]
+        if self._crops is None or self._crops.size != (w, h):
+            self._crops = CropFallback(self._crop_detect, w, h)
+        if cands:
+            self._crops.skip(t_s, cands)
+            return cands
+        latest = self._crops.frames_seen
+        return self._crops(rgb, t_s, cands).get(latest, [])
 
     def __enter__(self) -> LiveProcessor:
         return self
@@ -553,7 +599,7 @@ class LiveProcessor:
         h, w = rgb.shape[:2]
         error = None
         try:
-            cands = self._pose.detect(rgb, timestamp_ms)
+            cands = self._look_in_crops(rgb, t_s, self._pose.detect(rgb, timestamp_ms))
         except Exception as exc:  # a bad frame must not end the stream
             log.exception("pose detection failed")
             cands, error = [], f"pose detection failed: {exc}"

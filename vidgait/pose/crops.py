@@ -159,6 +159,26 @@ class CropFallback:
         self.looks = 0
         self.frames_found = 0
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the frames this fallback cuts, pixels."""
+        return self._size
+
+    @property
+    def frames_seen(self) -> int:
+        """Frames passed so far: the number the next frame gets in the returned dicts."""
+        return self._count
+
+    def skip(self, t: float, found: list[Candidate]) -> None:
+        """Count a frame whose full-frame people are enough (no crops looked at): they become
+        the recent people a later frame's ROIs look for. For a caller that cannot afford ROI
+        looks for every person the full frame missed (the live mode, where the full-frame
+        detector's occasional second, ghost person would cost one look per frame)."""
+        self._count += 1
+        self._recent = [(t, c) for c in found]
+        self._held.clear()
+        self._searched = 0
+
     def __call__(self, rgb: np.ndarray, t: float, found: list[Candidate],
                  ) -> dict[int, list[Candidate]]:
         """Extra people by frame number, given those found on the full frame at time ``t`` (s)."""
