@@ -25,7 +25,9 @@ from vidgait.phantom.setup import RecordingSetup
 from vidgait.synth.walker import Camera, GaitParams, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
-DURATION_S = 5.5
+DURATION_S = 5.5  # front clip
+SIDE_DURATION_S = 6.8  # side clips: the longest walk a 7.5 m camera sees whole
+SIDE_DISTANCE_M = 7.5  # the walker fills 31 % of the picture height (live advice: >= 30 %)
 FPS = 30.0
 CRF = 23
 
@@ -39,14 +41,15 @@ class Sample:
     params: GaitParams
     view: str  # "side" or "front"
     size: tuple[int, int]  # (width, height)
+    distance_m: float | None = None  # None: the view's default (vidgait.phantom.setup)
 
 
 SAMPLES: tuple[Sample, ...] = (
     Sample("phantom_side_right_knee_limp",
            "Side view (camera on the walker's left), antalgic limp with a stiff RIGHT knee",
-           GaitParams(duration_s=DURATION_S, fps=FPS, path="across", painful_side="right",
+           GaitParams(duration_s=SIDE_DURATION_S, fps=FPS, path="across", painful_side="right",
                       limp_severity=0.8, stiff_knee_factor=0.5),
-           "side", (1280, 720)),
+           "side", (1920, 1080), SIDE_DISTANCE_M),
     Sample("phantom_front_left_trendelenburg",
            "Front view (walker approaches a portrait phone), LEFT Trendelenburg: the right "
            "pelvis drops during left single stance",
@@ -55,15 +58,16 @@ SAMPLES: tuple[Sample, ...] = (
            "front", (720, 1280)),
     Sample("phantom_side_symmetric",
            "Side view (camera on the walker's left), symmetric normal walk",
-           GaitParams(duration_s=DURATION_S, fps=FPS, path="across"),
-           "side", (1280, 720)),
+           GaitParams(duration_s=SIDE_DURATION_S, fps=FPS, path="across"),
+           "side", (1920, 1080), SIDE_DISTANCE_M),
 )
 
 
 def camera_for(sample: Sample) -> Camera:
     """The walker's camera for a sample, aimed at the middle of its walkway."""
     w, h = sample.size
-    return RecordingSetup(view=sample.view, width=w, height=h).camera(simulate(sample.params))
+    return RecordingSetup(view=sample.view, distance_m=sample.distance_m, width=w,
+                          height=h).camera(simulate(sample.params))
 
 
 def _changed_params(params: GaitParams) -> dict:
@@ -89,7 +93,8 @@ def _readme(rows: list[dict], validated: bool) -> str:
         "pixel projections, true angles, gait events, summary metrics, camera and parameters;",
         "load it with `vidgait.phantom.load_truth`). See `docs/phantom.md`.",
         "",
-        f"All clips: H.264 (libx264, yuv420p, CRF {CRF}), {FPS:g} fps, {DURATION_S:g} s, "
+        f"All clips: H.264 (libx264, yuv420p, CRF {CRF}), {FPS:g} fps, side clips "
+        f"{SIDE_DURATION_S:g} s, the front clip {DURATION_S:g} s, "
         "walker 1.70 m tall,",
         "cadence 105 steps/min, 1.25 m/s unless listed below.",
         "",

@@ -93,13 +93,15 @@ def test_upload_choice_asks_for_clips(sample_run: AppTest) -> None:
 
 
 def _still_clip(path: Path) -> Path:
-    """A person standing still: one frame of the side sample repeated for 3 s."""
+    """A person standing still: one frame of the side sample repeated for 3 s (at 1280x720: at
+    640x360 the figure is 112 px tall and MediaPipe's legs flicker between two poses, which the
+    core reads as walking on a treadmill; see docs/accuracy.md)."""
     with av.open(str(SIDE_SAMPLE)) as c:
         frame = next(f for i, f in enumerate(c.decode(video=0)) if i == 60)
-    rgb = cv2.resize(frame.to_ndarray(format="rgb24"), (640, 360))
+    rgb = cv2.resize(frame.to_ndarray(format="rgb24"), (1280, 720))
     with av.open(str(path), "w") as out:
         s = out.add_stream("libx264", rate=30)
-        s.width, s.height, s.pix_fmt = 640, 360, "yuv420p"
+        s.width, s.height, s.pix_fmt = 1280, 720, "yuv420p"
         for _ in range(90):
             for p in s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
                 out.mux(p)

@@ -23,7 +23,8 @@ def test_live_cli_on_a_sample_records_and_reports(tmp_path: Path) -> None:
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("t=")]
     assert len(lines) >= 3 and "fps" in lines[-1]
     rec = probe(tmp_path / "rec.mp4")
-    assert rec.duration_s == pytest.approx(4.0, abs=0.5) and (rec.width, rec.height) == (1280, 720)
+    assert rec.duration_s == pytest.approx(4.0, abs=0.5)
+    assert (rec.width, rec.height) == (1920, 1080)
     assert probe(tmp_path / "ov.mp4").codec == "h264"
 
 

@@ -1,9 +1,9 @@
 """End to end on rendered video: pose stage (real MediaPipe) + kinematics vs the phantom's truth.
 
 The shipped clips in ``sample_videos/`` are renderings of the synthetic walker
-(``scripts/make_samples.py``, 5.5 s, 30 fps, 1280x720 side / 720x1280 front) with a
-``.truth.json`` beside each. The tolerances
-below were MEASURED on these clips on 2026-11-25 (docs/accuracy.md gives the measured errors);
+(``scripts/make_samples.py``: side 6.8 s, 1920x1080, camera 7.5 m away; front 5.5 s, 720x1280;
+30 fps) with a ``.truth.json`` beside each. The tolerances
+below were MEASURED on these clips on 2026-11-26 (docs/accuracy.md gives the measured errors);
 each is the measured error plus a margin of about one frame (33 ms) or 1.5-3 units, so a change
 that makes the chain clearly less accurate fails. Pose sequences are computed once per session
 (~30-60 s per clip on 2 cores).
@@ -78,14 +78,15 @@ def test_side_view_events_and_timing(phantom, name):
     hs, to = event_errors(r, truth, "heel_strike_s"), event_errors(r, truth, "toe_off_s")
     n_true = sum(len(truth.events[s]["heel_strike_s"]) for s in ("left", "right"))
     assert hs.size >= 0.5 * n_true
-    # measured: heel strike mean +11 / +2 ms, max 26 ms; toe off mean -7 / +4 ms, max 28 ms
+    # measured: heel strike mean +16 / +2 ms, max 40 / 17 ms; toe off mean +6 / +16 ms, max
+    # 41 / 75 ms (limp / symmetric clip)
     assert abs(hs.mean()) <= 0.040 and np.abs(hs).max() <= 0.060, hs
-    assert abs(to.mean()) <= 0.030 and np.abs(to).max() <= 0.060, to
-    cad = r.spatiotemporal["cadence_steps_per_min"]  # measured +0.2 / -0.2 %
+    assert abs(to.mean()) <= 0.030 and np.abs(to).max() <= 0.110, to
+    cad = r.spatiotemporal["cadence_steps_per_min"]  # measured +0.4 / -0.1 %
     assert cad == pytest.approx(truth.summary["cadence_steps_per_min"], rel=0.015)
-    for s in ("left", "right"):  # measured: -1.7 .. +0.8 points
+    for s in ("left", "right"):  # measured: -2.4 .. +1.8 points
         assert _stance(r, s) == pytest.approx(truth.summary[s]["stance_pct"], abs=3.0)
-    # stride length and speed in metres from the height (measured +1.4 % / +1.1..+1.6 %)
+    # stride length and speed in metres from the height (measured +2.7..+3.3 % / +3.1..+3.2 %)
     assert r.spatiotemporal["stride_length"]["value"] == pytest.approx(
         truth.summary["stride_length_m"], rel=0.04)
     assert r.spatiotemporal["speed"]["value"] == pytest.approx(truth.summary["speed_m_s"],
@@ -98,8 +99,8 @@ def test_side_view_knee_peak_flexion(phantom, name):
     r = analyze(seq)
     for s in ("left", "right"):
         est, true = _knee(r, s), truth.summary[s]["knee_peak_swing_flexion_deg"]
-        # MediaPipe under-reads deep knee flexion: measured -3.5 .. -7.6 deg
-        assert -11.0 <= est - true <= 2.0, (s, est, true)
+        # MediaPipe under-reads deep knee flexion: measured -4.4 .. -10.4 deg
+        assert -12.0 <= est - true <= 2.0, (s, est, true)
 
 
 def test_right_knee_limp_comes_out_right(phantom):
@@ -134,8 +135,8 @@ def test_timeseries_follow_the_true_knee_angle(phantom):
         true = np.asarray(truth.angles[s]["knee_flexion"], float)
         ok = np.isfinite(est)
         assert ok.mean() > 0.7
-        assert np.corrcoef(est[ok], true[ok])[0, 1] > 0.85  # measured 0.91
-        assert np.sqrt(np.mean((est[ok] - true[ok]) ** 2)) < 9.0  # measured 6.8 / 6.0 deg
+        assert np.corrcoef(est[ok], true[ok])[0, 1] > 0.70  # measured 0.841 / 0.746
+        assert np.sqrt(np.mean((est[ok] - true[ok]) ** 2)) < 10.5  # measured 9.1 / 9.1 deg
         assert np.isnan(ts[f"{s}_pelvic_obliquity"]).all()  # not in a side view
 
 
@@ -148,8 +149,8 @@ def test_front_view_events_and_trunk_lean(phantom):
     detected = r.pass_results[0]
     hs = event_errors(detected, truth, "heel_strike_s")
     to = event_errors(detected, truth, "toe_off_s")
-    # events from MediaPipe depth are late: measured heel strike +160 +- 49 ms (max 226; +152
-    # before the heel-speed rule), toe off +58 +- 18 ms (max 82); no stride passes the checks,
+    # events from MediaPipe depth are late: measured heel strike +136 ms (max 203), toe off
+    # +59 ms (max 81); no stride passes the checks,
     # so timing is (correctly) not measurable rather than ~0.15 s wrong
     assert r.passes[0]["strides"] == 0 and np.isnan(r.spatiotemporal["cadence_steps_per_min"])
     assert hs.size >= 5 and to.size >= 5
@@ -157,7 +158,7 @@ def test_front_view_events_and_trunk_lean(phantom):
     assert 0.0 <= to.mean() <= 0.10 and np.abs(to).max() <= 0.12, to
     assert r.limp["verdict"] != "limp"  # the walker has no limp
     # left Trendelenburg with a 4 deg trunk lean over the LEFT stance, read without events
-    # (too few strides): measured 5.0 / 1.6 deg (true 5.5 / 1.5)
+    # (too few strides): measured 4.9 / 2.3 deg (true 5.5 / 1.5)
     lean = {s: r.pelvis[s]["trunk_lean_over_stance_deg"]["mean"] for s in ("left", "right")}
     true = {s: truth.summary[s]["trunk_lean_over_stance_deg"] for s in ("left", "right")}
     for s in ("left", "right"):

@@ -74,9 +74,14 @@ def _side_walker(duration_s: float = 8.0):
     return truth, to_pose_sequence(truth, cam, noise_px=1.0, seed=1)
 
 
-def _stride_ends(events: dict) -> list[float]:
-    """End times (next heel strikes) of all complete strides of both sides, in time order, s."""
-    return sorted(float(x) for s in ("left", "right") for x in events[s]["heel_strike_s"][1:])
+def _stride_ends(events: dict, after_s: float = 0.0) -> list[float]:
+    """End times (next heel strikes) of the complete strides of both sides that start after
+    ``after_s``, in time order, s."""
+    ends = []
+    for s in ("left", "right"):
+        hs = np.asarray(events[s]["heel_strike_s"], float)
+        ends += [float(b) for a, b in zip(hs[:-1], hs[1:], strict=True) if a > after_s]
+    return sorted(ends)
 
 
 def _rss_mb() -> float:
@@ -285,11 +290,11 @@ def test_play_file_is_paced_and_loops_with_increasing_times():
         slept.append(s)
         now[0] += s
 
-    frames = list(play_file(SIDE_CLIP, loop=True, max_seconds=7.0, sleep=sleep,
+    frames = list(play_file(SIDE_CLIP, loop=True, max_seconds=10.0, sleep=sleep,
                             clock=lambda: now[0]))
     t = np.array([f.timestamp_ms for f in frames])
-    assert np.all(np.diff(t) > 0) and t[-1] <= 7000.0
-    assert len(frames) == pytest.approx(7.0 * 30, abs=2)  # more than one 5.5 s loop
+    assert np.all(np.diff(t) > 0) and t[-1] <= 10000.0
+    assert len(frames) == pytest.approx(10.0 * 30, abs=2)  # more than one 6.8 s loop
     assert sum(slept) == pytest.approx(t[-1] / 1000.0, abs=0.05)
     assert [f.index for f in frames] == list(range(len(frames)))
 
@@ -348,11 +353,14 @@ def test_real_time_stream_metrics_latency_memory_and_dropping():
         return
     # latency bounded (measured on this machine when quiet: median ~55 ms, p95 ~100 ms)
     assert last.latency_ms_p95 < 300.0
-    # metrics once two strides are complete (the clip starts mid-walk at 105 steps/min; its
-    # second complete stride ends at 2.0 s)
+    # metrics once two strides are complete (the clip starts mid-walk at 105 steps/min). A
+    # stride that starts in the stream's first 0.3 s cannot be seen (a heel strike is found as
+    # a peak, which needs frames before it; the first frames also come slower while the model
+    # warms up), so the count starts after it: the clip's left stride from 0.21 s is left out,
+    # and the second stride then ends at 2.5 s
     from vidgait.phantom import load_truth, truth_path_for
 
-    second = _stride_ends(load_truth(truth_path_for(LIMP_CLIP)).events)[1]
+    second = _stride_ends(load_truth(truth_path_for(LIMP_CLIP)).events, after_s=0.3)[1]
     assert first_metrics_s is not None
     assert first_metrics_s <= second + AFTER_SECOND_STRIDE_S, (first_metrics_s, second)
     # the first cadence comes from one or two strides: one heel strike 2 frames off at 15 fps

@@ -15,9 +15,9 @@ from vidgait.pose.crops import CropFallback, roi, tiles
 from vidgait.pose.tracking import Candidate
 
 SAMPLE = REPO / "sample_videos" / "phantom_side_symmetric.mp4"
-#: the 1280x720 sample frame pasted in a wide 2880x960 canvas: the walker (~260 px) fills 9 % of
-#: the long side, ~20 px in the detector's 224 px input (missed; it is found from ~50 px), ~60 px
-#: in a 960 px tile (found)
+#: a 1280x720 cut of the sample frame pasted in a wide 2880x960 canvas: the walker (~340 px)
+#: fills 12 % of the long side, ~26 px in the detector's 224 px input (missed; it is found from
+#: ~50 px), ~78 px in a 960 px tile (found)
 CANVAS = (2880, 960)
 
 
@@ -153,10 +153,20 @@ def test_a_person_lost_next_to_a_bystander_is_looked_for() -> None:
 
 
 def sample_frames(indices: tuple[int, ...] | range) -> list[np.ndarray]:
-    """RGB frames of the shipped side sample, in order."""
+    """1280x720 cuts of the shipped 1080p side sample's frames around the walker (whose size is
+    kept), in order."""
+    from vidgait.phantom import load_truth
     from vidgait.video import iter_frames
 
-    return [f.rgb for f in iter_frames(SAMPLE) if f.index in indices]
+    hip_x = load_truth(SAMPLE).landmarks_2d[:, L.INDEX["left_hip"], 0]
+    out = []
+    for f in iter_frames(SAMPLE):
+        if f.index in indices:
+            h, w = f.rgb.shape[:2]
+            x0 = int(np.clip(hip_x[f.index] - 640, 0, w - 1280))
+            y0 = (h - 720) // 2
+            out.append(np.ascontiguousarray(f.rgb[y0:y0 + 720, x0:x0 + 1280]))
+    return out
 
 
 def small_walker(rgb: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:

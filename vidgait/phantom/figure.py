@@ -47,10 +47,10 @@ class BodyShape:
         Shoulder cap radius, hand half-width, shoe half-width and half-height.
     chest, waist, pelvis : (float, float, float)
         Ellipsoid semi-axes (antero-posterior, lateral, vertical), in the order of the torso
-        frame's columns (forward, left, up). The torso is narrow and deep for an adult (chest
-        19 cm wide, 37 cm deep at 1.70 m; real: ~32 x 24 cm); a human-proportioned torso helps
-        MediaPipe from the front but costs side-view strides (docs/phantom.md), and the shipped
-        samples and their end-to-end tolerances were measured on this one.
+        frame's columns (forward, left, up), as fractions of height: at 1.70 m the chest is
+        32 cm wide and 25 cm deep, the waist 29 x 22 cm, the pelvis 35 x 24 cm (until
+        2026-11-26 the first two numbers were swapped: a torso 19 cm wide and 37 cm deep;
+        docs/phantom.md).
     """
 
     upper_arm: tuple[float, float] = (0.027, 0.021)
@@ -62,9 +62,9 @@ class BodyShape:
     hand: float = 0.022
     foot_width: float = 0.028
     foot_height: float = 0.012
-    chest: tuple[float, float, float] = (0.110, 0.056, 0.135)
-    waist: tuple[float, float, float] = (0.096, 0.052, 0.095)
-    pelvis: tuple[float, float, float] = (0.104, 0.060, 0.078)
+    chest: tuple[float, float, float] = (0.074, 0.094, 0.135)
+    waist: tuple[float, float, float] = (0.066, 0.084, 0.095)
+    pelvis: tuple[float, float, float] = (0.072, 0.104, 0.078)
 
     @classmethod
     def from_body(cls, body: dict[str, float]) -> BodyShape:
