@@ -91,6 +91,21 @@ def test_walker_survives_gap_duplicate_and_bad_detection() -> None:
     x = seq.image[seq.found, L.L_HIP, 0]
     assert x[0] > 1100 and x[-1] < 400  # it is the walker (right to left), not the bystander
     assert np.isnan(seq.image[~seq.found]).all()  # nobody-frames are flagged, not invented
+    # the walker and the bystander: a duplicate or a bad detection is not a third person
+    assert seq.meta["max_people_per_frame"] == 2
+
+
+def test_a_person_returned_twice_is_one_person_in_the_quality_figures() -> None:
+    n = 90
+    people = []
+    for i in range(n):
+        w = walker_at(i)
+        dup = [Candidate(w.image + 3, w.world, w.visibility * 0.9, w.presence)] if i % 9 == 0 \
+            else []
+        people.append([w] + dup)
+    t = np.arange(n) / FPS
+    seq = build_sequence(people, t, np.arange(n), (1280, 720), "synthetic")
+    assert seq.meta["max_people_per_frame"] == 1 and seq.meta["frames_with_several_people"] == 0
 
 
 def test_nobody_raises_no_person() -> None:

@@ -185,7 +185,12 @@ def _fill(seq: PoseSequence, track: Track) -> None:
 
 def _meta(people: list[list[Candidate]], tracks: list[Track], walker: Track,
           scores: list[float], source_name: str) -> dict[str, object]:
-    counts = np.array([len(p) for p in people])
+    # people per frame = tracks present in it: the same person returned twice (suppressed as a
+    # duplicate) or a bad detection of the walker (dropped with its provisional track) is not a
+    # second person, and must not make the report ask for a picture with nobody else in it
+    counts = np.zeros(len(people), int)
+    for tr in tracks:
+        counts[np.asarray(tr.frames, int)] += 1
     return {
         "source": source_name,
         "max_people_per_frame": int(counts.max()) if counts.size else 0,
