@@ -672,3 +672,27 @@ def test_live_looks_at_no_crop_while_the_full_frame_finds_someone():
         for i in range(10):
             proc.process(_coded_frame(), 1000.0 * i / 30)
     assert finder.looks == []
+
+
+def test_several_people_needs_a_second_person_in_3_of_5_frames():
+    """A second detection in one frame (a ghost) does not flash the warning; a bystander who
+    stays triggers it by the third frame."""
+    class _Pose:
+        def __init__(self, second: set[int]) -> None:
+            self.second, self.n = second, 0
+
+        def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
+            self.n += 1
+            extra = [_person_at(300.0, 600.0)] if self.n in self.second else []
+            return [_person_at(1000.0, 600.0)] + extra
+
+    def warned(second: set[int]) -> list[bool]:
+        out = []
+        with LiveProcessor(LiveConfig(), pose=_Pose(second), threaded=False) as proc:
+            for i in range(10):
+                proc.process(np.zeros((1080, 1920, 3), np.uint8), 1000.0 * i / 30)
+                out.append(any(a.code == "several_people" for a in proc.snapshot().advice))
+        return out
+
+    assert not any(warned({4}))  # one frame with a ghost
+    assert warned(set(range(3, 11))) == [False] * 4 + [True] * 6  # from its third frame

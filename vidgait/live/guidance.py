@@ -42,6 +42,9 @@ from vidgait.pose.tracking import Candidate
 
 #: mean luma (0-255) below which the picture is too dark for reliable landmarks
 DARK_LUMA = 40.0
+#: "several people" is shown when more than one person was found in at least the first number
+#: of the last (second number) processed frames: a bystander stays, a one-frame ghost does not
+SEVERAL_PEOPLE_FRAMES = (3, 5)
 #: body height / frame height below which the person is too far away
 TOO_FAR_FRACTION = 0.30
 #: body height / frame height above which the person is too close
@@ -220,7 +223,7 @@ def view_advice(metric: str | None, view: str | None) -> list[Advice]:
 
 def frame_advice(people: Sequence[Candidate], followed: Candidate | None, width: int,
                  height: int, luma: float, *, metric: str | None = None,
-                 view: str | None = None) -> list[Advice]:
+                 view: str | None = None, several: bool | None = None) -> list[Advice]:
     """All guidance for one frame, most important first.
 
     Parameters
@@ -237,6 +240,10 @@ def frame_advice(people: Sequence[Candidate], followed: Candidate | None, width:
         Biofeedback metric, for the view check.
     view : str, optional
         Current view from the kinematics core.
+    several : bool, optional
+        Whether to warn about several people; None: when ``people`` holds more than one. The
+        live processor decides over several frames (:data:`SEVERAL_PEOPLE_FRAMES`), so that a
+        second detection in one frame (MediaPipe's occasional ghost) does not flash a warning.
 
     Returns
     -------
@@ -249,7 +256,7 @@ def frame_advice(people: Sequence[Candidate], followed: Candidate | None, width:
         out.append(Advice("nobody", "Nobody in view: the patient should step into the picture",
                           "error"))
         return out
-    if len(people) > 1:
+    if (len(people) > 1) if several is None else several:
         out.append(Advice("several_people", "Several people in view: only the patient please",
                           "warning"))
     if followed is not None:

@@ -49,7 +49,7 @@ from vidgait.kinematics import analyze
 from vidgait.landmarks import N_LANDMARKS
 from vidgait.live.draw import draw_overlay
 from vidgait.live.follow import Follower
-from vidgait.live.guidance import Advice, frame_advice, mean_luma
+from vidgait.live.guidance import SEVERAL_PEOPLE_FRAMES, Advice, frame_advice, mean_luma
 from vidgait.live.metrics import (Band, Biofeedback, FeedbackState, RollingMetrics,
                                   rolling_metrics, stride_values)
 from vidgait.live.recorder import Recorder, RecordingInfo
@@ -374,6 +374,7 @@ class LiveProcessor:
         self._crops: CropFallback | None = None
         self._lock = threading.Lock()      # guards everything below that threads share
         self._follower = Follower()
+        self._several: deque[bool] = deque(maxlen=SEVERAL_PEOPLE_FRAMES[1])
         self._window = _Window(config.window_s)
         self._feedback = Biofeedback(config.metric, config.band)
         self._stats = _Stats()
@@ -608,8 +609,10 @@ class LiveProcessor:
             self._window.add(t_s, person, (w, h))
             snap = self._snap
             metric = self._feedback.metric
+        self._several.append(len(people) > 1)
         advice = frame_advice(people, person, w, h, mean_luma(rgb), metric=metric,
-                              view=snap.metrics.view)
+                              view=snap.metrics.view,
+                              several=sum(self._several) >= SEVERAL_PEOPLE_FRAMES[0])
         overlay = draw_overlay(
             rgb, None if person is None else person.image,
             None if person is None else person.visibility, advice, snap.metrics, snap.feedback,
