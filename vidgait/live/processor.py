@@ -105,9 +105,9 @@ class LiveConfig:
         on 2 cores the second landmarker slows the stream for about a second after each look
         (measured 7 instead of 15 processed frames/s while it runs, docs/live.md), and the
         guidance already asks for a person filling 30 % of the picture. Costs nothing while
-        the person is found on the full frame; while nobody is, every fifth frame is searched
-        in tiles (3 extra detections), and a person just lost is looked for around their last
-        position (1 extra detection per frame, for up to 1 s).
+        anybody is found on the full frame; while nobody is, a person just lost is looked for
+        around their last position (1 extra detection per frame, for up to 1 s), else every
+        fifth frame is searched in tiles (3 extra detections).
     """
 
     model: str | None = None
@@ -332,8 +332,9 @@ class LiveProcessor:
         ``config.model`` (see :func:`choose_model`). Tests pass a synthetic one.
     crop_detect : callable, optional
         Finds people in an RGB crop (crop pixels), for ``config.crops``; by default, with the
-        default ``pose``, a second landmarker in IMAGE mode loaded at its first use; with a
-        ``pose`` passed in and no ``crop_detect``, no crops are looked at.
+        default ``pose``, a second landmarker in IMAGE mode, loaded with the first (only when
+        ``config.crops``); with a ``pose`` passed in and no ``crop_detect``, no crops are
+        looked at.
     threaded : bool
         True: :meth:`submit` hands frames to an inference thread (live use). False: use
         :meth:`process`, which works in the caller's thread.
