@@ -12,8 +12,9 @@ from pathlib import Path
 import av
 import cv2
 import pytest
-from conftest import REPO, write_video
 from streamlit.testing.v1 import AppTest
+
+from tests.helpers import REPO, write_video
 
 pytestmark = pytest.mark.slow
 SIDE_SAMPLE = REPO / "sample_videos" / "phantom_side_right_knee_limp.mp4"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 
+from tests.helpers import REPO
 from vidgait.errors import InputError
 from vidgait.ui.common import content_key
 from vidgait.ui.pipeline import check_suffix, process_clips, require_walking, sample_clips

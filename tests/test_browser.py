@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_app
+
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_app
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = REPO / "artifacts"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from tests.helpers import REPO
 from vidgait.video import probe
 
 pytestmark = pytest.mark.slow

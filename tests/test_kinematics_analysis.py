@@ -14,8 +14,13 @@ from hypothesis import strategies as st
 
 from vidgait.errors import ClipTooShortError
 from vidgait.kinematics import NOT_MEASURABLE, analyze
-from vidgait.kinematics.limp import (MIN_STRIDES, assess_limp, bootstrap_si, gait_asymmetry,
-                                     symmetry_index)
+from vidgait.kinematics.limp import (
+    MIN_STRIDES,
+    assess_limp,
+    bootstrap_si,
+    gait_asymmetry,
+    symmetry_index,
+)
 from vidgait.sequence import PoseSequence
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
 

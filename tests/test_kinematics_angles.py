@@ -5,10 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidgait.kinematics.angles import (angle_uncertainty, frontal_angles, sagittal_angles,
-                                       transverse_angles)
-from vidgait.kinematics.events import (Stride, build_strides, normalize_cycles,
-                                       refine_heel_strikes, stride_period, zeni)
+from vidgait.kinematics.angles import (
+    angle_uncertainty,
+    frontal_angles,
+    sagittal_angles,
+    transverse_angles,
+)
+from vidgait.kinematics.events import (
+    Stride,
+    build_strides,
+    normalize_cycles,
+    refine_heel_strikes,
+    stride_period,
+    zeni,
+)
 from vidgait.kinematics.signal import condition
 from vidgait.kinematics.view import find_passes
 from vidgait.landmarks import INDEX

@@ -9,9 +9,16 @@ import numpy as np
 import pytest
 
 from vidgait.kinematics.analysis import _world_forward
-from vidgait.kinematics.events import (build_strides, confirm_heel_strikes, floor_heel_strikes,
-                                       ground_tracks, refine_heel_strikes, stance_speed,
-                                       stride_period, zeni)
+from vidgait.kinematics.events import (
+    build_strides,
+    confirm_heel_strikes,
+    floor_heel_strikes,
+    ground_tracks,
+    refine_heel_strikes,
+    stance_speed,
+    stride_period,
+    zeni,
+)
 from vidgait.kinematics.signal import condition
 from vidgait.kinematics.view import find_passes, leg_length_px
 from vidgait.landmarks import INDEX

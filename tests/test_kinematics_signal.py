@@ -5,8 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidgait.kinematics.signal import (L_LEG, MAX_RESIDUAL_SPEED, R_LEG, _leg_scale, condition,
-                                       fix_leg_swaps, lowpass, reject_outliers, resample, runs)
+from vidgait.kinematics.signal import (
+    L_LEG,
+    MAX_RESIDUAL_SPEED,
+    R_LEG,
+    _leg_scale,
+    condition,
+    fix_leg_swaps,
+    lowpass,
+    reject_outliers,
+    resample,
+    runs,
+)
 from vidgait.kinematics.view import find_passes
 from vidgait.landmarks import INDEX
 from vidgait.sequence import PoseSequence

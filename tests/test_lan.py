@@ -16,8 +16,8 @@ import sys
 import pytest
 from cryptography import x509
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_app
-from test_live_browser import APP, ARTIFACTS, CLIP, _start_stream, write_y4m
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, streamlit_app
+from tests.test_live_browser import APP, ARTIFACTS, CLIP, _start_stream, write_y4m
 from vidgait.lan import CERT_NAME, KEY_NAME, lan_address, make_certificate
 
 LAN = lan_address()

@@ -14,12 +14,25 @@ import numpy as np
 import pytest
 
 from vidgait.landmarks import L_HIP, R_HIP
-from vidgait.live import (Band, Biofeedback, LiveConfig, LiveProcessor, StrideValue, frame_advice,
-                          mean_luma, play_file, run_camera)
+from vidgait.live import (
+    Band,
+    Biofeedback,
+    LiveConfig,
+    LiveProcessor,
+    StrideValue,
+    frame_advice,
+    mean_luma,
+    play_file,
+    run_camera,
+)
 from vidgait.live.draw import draw_overlay, mirror_landmarks
 from vidgait.live.follow import Follower
-from vidgait.live.guidance import (TOO_CLOSE_FRACTION, body_axis_tilt_deg, body_height_fraction,
-                                   view_advice)
+from vidgait.live.guidance import (
+    TOO_CLOSE_FRACTION,
+    body_axis_tilt_deg,
+    body_height_fraction,
+    view_advice,
+)
 from vidgait.live.metrics import FeedbackState, RollingMetrics
 from vidgait.overlay import COLOURS
 from vidgait.pose.tracking import Candidate

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_app
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_app
 from vidgait.overlay import COLOURS
 from vidgait.video import iter_frames
 

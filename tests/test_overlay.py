@@ -9,7 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from conftest import write_video
+from tests.helpers import write_video
 from vidgait import landmarks as L
 from vidgait.overlay import COLOURS, H264Writer, draw_skeleton, write_overlay
 from vidgait.sequence import PoseSequence

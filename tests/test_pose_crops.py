@@ -8,7 +8,7 @@ import av
 import numpy as np
 import pytest
 
-from conftest import REPO
+from tests.helpers import REPO
 from vidgait import landmarks as L
 from vidgait.errors import NoPersonError
 from vidgait.pose.crops import CropFallback, roi, tiles

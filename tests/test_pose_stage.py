@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, shared_poses, write_video
+from tests.helpers import REPO, shared_poses, write_video
 from vidgait import landmarks as L
 from vidgait.errors import NoPersonError
 from vidgait.pose import PoseOptions, estimate_poses

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED_VIDEOS, shared_poses
+from tests.helpers import SHARED_VIDEOS, shared_poses
 from vidgait.kinematics import analyze
 from vidgait.report import build_report
 

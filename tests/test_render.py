@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 import pytest
-from conftest import walker_report
 from pypdf import PdfReader
 
+from tests.helpers import walker_report
 from vidgait.render import headline_cards, quality_advice, spatiotemporal_rows
 from vidgait.render.document import render_html, render_pdf
 from vidgait.render.figures import available_curves, cycle_figure

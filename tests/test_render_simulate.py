@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO
 
+from tests.helpers import REPO
 from vidgait.landmarks import INDEX
 from vidgait.phantom import load_truth
 from vidgait.phantom.setup import RecordingSetup

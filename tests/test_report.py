@@ -7,8 +7,8 @@ import re
 
 import numpy as np
 import pytest
-from conftest import REPO, walker_report
 
+from tests.helpers import REPO, walker_report
 from vidgait.kinematics import analyze
 from vidgait.report import SCHEMA_VERSION, build_report
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre

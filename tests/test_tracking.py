@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from vidgait import landmarks as L
+from vidgait.errors import NoPersonError
 from vidgait.pose.stage import build_sequence
 from vidgait.pose.tracking import Candidate, associate, count_steps, select_walker
-from vidgait.errors import NoPersonError
 
 FPS = 30.0
 

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import write_video
+from tests.helpers import write_video
 from vidgait.errors import (
     ClipTooShortError,
     CorruptVideoError,

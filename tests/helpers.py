@@ -1,0 +1,154 @@
+"""Shared test builders: small videos the tests write themselves, walker reports, the optional
+real clips, a Streamlit server and the test browser's flags. Fixtures live in ``conftest.py``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_VIDEOS = Path(os.environ.get("VIDGAIT_SHARED_VIDEOS", REPO.parent / "shared" / "videos"))
+
+
+def shared_video(name: str) -> Path:
+    """A clip from ../shared/videos, or skip the test cleanly when it is not there."""
+    path = SHARED_VIDEOS / name
+    if not path.is_file():
+        pytest.skip(f"real clip not available: {path} (../shared/videos is optional)")
+    return path
+
+
+#: Debian's Chromium as a test browser: headless-safe flags for this machine's closed network
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def free_port() -> int:
+    """A free TCP port on localhost."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_app(app: Path, log_path: Path, env: dict[str, str] | None = None,
+                  timeout_s: float = 90.0, *, address: str = "127.0.0.1",
+                  tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """Run ``streamlit run APP`` on a free port of ``address``; yields its URL, stops it afterwards.
+
+    ``tls`` = (certificate, key) serves HTTPS (the health check then skips verification: the
+    test certificates are self-signed).
+    """
+    port = free_port()
+    extra = [] if tls is None else ["--server.sslCertFile", str(tls[0]),
+                                    "--server.sslKeyFile", str(tls[1])]
+    ctx = None if tls is None else ssl._create_unverified_context()  # noqa: S323 (self-signed)
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", address,
+             "--browser.gatherUsageStats", "false", *extra],
+            cwd=REPO, env=env or dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
+        url = f"{'http' if tls is None else 'https'}://{address}:{port}"
+        try:
+            end = time.monotonic() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited with {proc.returncode}: see {log_path}")
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2,
+                                                context=ctx) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > end:
+                        raise TimeoutError(f"streamlit did not start within {timeout_s} s")
+                    time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def walker_report(params, view: str = "side", *, height_cm: float | None = 170.0,
+                  source: str | None = None) -> dict:
+    """report.json of the synthetic walker filmed from the side (8 m) or the front (9 m).
+
+    0.5 px landmark noise, fixed seed; ``source`` names the clip in the report's inputs.
+    """
+    from vidgait.kinematics import analyze
+    from vidgait.report import build_report
+    from vidgait.synth import Camera, simulate, to_pose_sequence, walkway_centre
+
+    truth = simulate(params)
+    c = walkway_centre(truth)
+    cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=9.0)
+    seq = to_pose_sequence(truth, cam, noise_px=0.5, seed=3)
+    if source is not None:
+        seq.meta["source"] = source
+    return build_report(analyze(seq, height_cm=height_cm), [seq], height_cm=height_cm)
+
+
+_POSES: dict[str, object] = {}
+
+
+def shared_poses(name: str):
+    """Pose sequence of a ../shared clip, computed once per test session (skips when absent)."""
+    if name not in _POSES:
+        from vidgait.pose import estimate_poses
+
+        _POSES[name] = estimate_poses(shared_video(name))
+    return _POSES[name]
+
+
+def pattern_frame(i: int, width: int, height: int) -> np.ndarray:
+    """A frame whose top-left quadrant is white and whose grey level encodes ``i``."""
+    rgb = np.full((height, width, 3), (i * 7) % 200 + 30, np.uint8)
+    rgb[: height // 4, : width // 3] = 255
+    return rgb
+
+
+def write_video(path: Path, *, n_frames: int = 75, width: int = 64, height: int = 48,
+                fps: int = 30, rotation: int | None = None, pts_ms: list[int] | None = None,
+                codec: str = "libx264", faststart: bool = False) -> Path:
+    """Write a small test video with PyAV.
+
+    ``rotation`` sets the display-matrix rotation (degrees counter-clockwise, as FFmpeg reports it);
+    ``pts_ms`` gives each frame's timestamp in milliseconds (variable frame rate).
+    """
+    options = {"movflags": "+faststart"} if faststart else {}
+    with av.open(str(path), mode="w", options=options) as c:
+        s = c.add_stream(codec, rate=fps)
+        s.width, s.height, s.pix_fmt = width, height, "yuv420p"
+        if pts_ms is not None:
+            s.codec_context.time_base = Fraction(1, 1000)
+            s.time_base = Fraction(1, 1000)
+        if rotation is not None:
+            s.set_display_rotation(rotation)
+        for i in range(n_frames):
+            frame = av.VideoFrame.from_ndarray(pattern_frame(i, width, height), format="rgb24")
+            if pts_ms is not None:
+                frame.pts, frame.time_base = pts_ms[i], Fraction(1, 1000)
+            for packet in s.encode(frame):
+                c.mux(packet)
+        for packet in s.encode():
+            c.mux(packet)
+    return path
