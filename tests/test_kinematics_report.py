@@ -9,7 +9,9 @@ import json
 import numpy as np
 import pytest
 
-from vidgait.kinematics import NORMS, analyze, analyze_session
+from vidgait.findings import flags, summary
+from vidgait.kinematics import analyze, analyze_session
+from vidgait.norms import RANGES
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, TRANSVERSE
 from vidgait.kinematics.signal import L_LEG, R_LEG, fix_leg_swaps
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
@@ -82,35 +84,35 @@ def test_timeseries_are_nan_outside_the_walking_pass(limp_walk):
 
 def test_flags_name_their_reference_and_catch_the_limp(limp_side):
     _, g = limp_side
-    assert g.flags
-    for f in g.flags:
+    assert flags(g)
+    for f in flags(g):
         assert f["reference"] and f["normal"] and np.isfinite(f["value"])
-    got = {(f["metric"], f["side"], f["direction"]) for f in g.flags}
+    got = {(f["metric"], f["side"], f["direction"]) for f in flags(g)}
     assert ("stance_time_symmetry_index", "right", "asymmetric") in got
     assert ("knee_peak_swing_flexion_deg", "right", "asymmetric") in got
     assert ("knee_peak_swing_flexion_deg", "right", "below") in got
     # the band flags use the tabulated norms
-    knee = next(f for f in g.flags if f["metric"] == "knee_peak_swing_flexion_deg"
+    knee = next(f for f in flags(g) if f["metric"] == "knee_peak_swing_flexion_deg"
                 and f["direction"] == "below")
-    assert knee["value"] < NORMS["knee_peak_swing_flexion_deg"][0]
+    assert knee["value"] < RANGES["knee_peak_swing_flexion_deg"].low
 
 
 def test_symmetric_walker_has_no_flags():
     truth = simulate(GaitParams(duration_s=10.0))
     g = analyze(_film(truth), height_cm=170)
-    assert g.flags == []
-    text = " ".join(g.summary)
+    assert flags(g) == []
+    text = " ".join(summary(g))
     assert "no limp" in text and "not measurable in this view" in text
 
 
 def test_summary_side_only_says_what_is_missing(limp_side):
     _, g = limp_side
-    text = " ".join(g.summary)
+    text = " ".join(summary(g))
     assert "suspected painful side right" in text
     assert "protecting the right knee" in text
     assert "Pelvic drop and trunk lean: not measurable in this view" in text
     assert "hip-abductor" not in text  # not measured, so not claimed
-    assert all(any(ch.isdigit() for ch in s) or "not measurable" in s for s in g.summary)
+    assert all(any(ch.isdigit() for ch in s) or "not measurable" in s for s in summary(g))
 
 
 def test_session_combines_side_and_front(limp_side, limp_front):
@@ -124,8 +126,8 @@ def test_session_combines_side_and_front(limp_side, limp_front):
     # pelvic drop from the front clip: the LEFT pelvis drops during RIGHT stance
     assert g.pelvis["left"]["pelvic_drop_deg"]["mean"] > g.pelvis["right"][
         "pelvic_drop_deg"]["mean"] + 3.0
-    assert any(f["metric"] == "pelvic_drop_deg" and f["side"] == "left" for f in g.flags)
-    text = " ".join(g.summary)
+    assert any(f["metric"] == "pelvic_drop_deg" and f["side"] == "left" for f in flags(g))
+    text = " ".join(summary(g))
     assert "protecting the right knee, with hip-abductor compensation" in text
     assert "not measurable in this view" not in text
     with pytest.raises(ValueError):
@@ -134,7 +136,7 @@ def test_session_combines_side_and_front(limp_side, limp_front):
 
 def test_front_clip_alone_asks_for_a_side_clip(limp_front):
     g = analyze(limp_front, height_cm=170)
-    text = " ".join(g.summary)
+    text = " ".join(summary(g))
     assert "record a side clip" in text
     assert g.pelvis["left"]["pelvic_drop_deg"]["mean"] > 8.0
 
@@ -197,8 +199,8 @@ def test_summary_does_not_call_an_unconfirmed_knee_difference_equal():
     truth = simulate(GaitParams(duration_s=3.5, painful_side="right", limp_severity=0.8,
                                 stiff_knee_factor=0.5))
     g = analyze(_film(truth), height_cm=170)
-    text = " ".join(g.summary)
+    text = " ".join(summary(g))
     assert not any(f["metric"] == "knee_peak_swing_flexion_deg" and f["direction"] ==
-                   "asymmetric" for f in g.flags)
+                   "asymmetric" for f in flags(g))
     assert "no left/right difference" not in text
     assert "the right reads" in text and "so no difference is claimed" in text, text

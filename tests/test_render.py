@@ -15,7 +15,7 @@ from vidgait.render import headline_cards, quality_advice, spatiotemporal_rows
 from vidgait.render.document import render_html, render_pdf
 from vidgait.render.figures import available_curves, cycle_figure
 from vidgait.render.headline import fmt, injured_side_wording
-from vidgait.render.normals import CURVE_REFERENCES, RANGES
+from vidgait.norms import CURVE_REFERENCES, RANGES
 from vidgait.synth import GaitParams
 
 
@@ -77,7 +77,7 @@ def test_pelvic_drop_card_flags_a_drop_beyond_the_band(trend_front: dict) -> Non
     card = next(c for c in headline_cards(trend_front) if c.key == "pelvic_drop")
     values = [v for v in drop.values() if v is not None]
     assert values, "the front view must measure a drop"
-    beyond = any(v > RANGES["pelvic_drop"].high for v in values) or (
+    beyond = any(v > RANGES["pelvic_drop_deg"].high for v in values) or (
         len(values) == 2 and abs(values[0] - values[1]) > 2.8)
     assert card.outside == beyond
     assert "Dingenen" in card.normal and "Schwartz" in card.normal

@@ -18,6 +18,7 @@ from typing import Any
 
 from vidgait import __version__
 from vidgait.errors import NotWalkingError
+from vidgait.findings import flags, summary
 from vidgait.kinematics import GaitAnalysis
 from vidgait.sequence import PoseSequence
 
@@ -206,6 +207,7 @@ def build_report(analysis: GaitAnalysis, seqs: list[PoseSequence], *,
                  height_cm: float | None = None) -> dict[str, Any]:
     """The report dict (JSON-ready; documented field by field in ``docs/report.md``)."""
     a = analysis.to_dict()
+    fl = flags(analysis)
     pelvis, trunk, transverse = _pelvis_trunk(a)
     knee, hip = _knee_hip(a, transverse)
     spatio = _spatiotemporal(a)
@@ -229,8 +231,8 @@ def build_report(analysis: GaitAnalysis, seqs: list[PoseSequence], *,
         "events": a.get("events", {}),
         "cycles": a.get("cycles", {}),
         "passes": a.get("passes", []),
-        "flags": a.get("flags", []),
-        "summary": a.get("summary", []),
+        "flags": fl,
+        "summary": summary(analysis, fl),
         "trust": a.get("trust", {}),
     }
     report["measurable"] = {

@@ -5,7 +5,7 @@ The database is ``$VIDGAIT_DB`` when set, else ``vidgait.sqlite3`` in the user's
 names and the full report JSON; nothing else (no video) is stored, and nothing leaves the machine.
 
 Change between sessions is judged against the smallest detectable change where the clinical notes
-give one (:data:`vidgait.render.normals.SDC`, e.g. pelvic drop 2.8 deg, Dingenen et al. 2018), not
+give one (:data:`vidgait.norms.DETECTABLE_CHANGE`, e.g. pelvic drop, Dingenen et al. 2018), not
 against zero; metrics without a published SDC show the change without a verdict.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from vidgait.render.normals import SDC
+from vidgait.norms import DETECTABLE_CHANGE
 
 
 class _Base(DeclarativeBase):
@@ -128,10 +128,10 @@ HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
     "cadence": ("Cadence", "steps/min",
                 lambda r: (r.get("spatiotemporal") or {}).get("cadence_steps_per_min"), None),
     **{f"pelvic_drop_{s}": (f"Pelvic drop {s}", "deg",
-                            lambda r, s=s: _side(r, "pelvis", "drop_deg", s), "pelvic_drop")
+                            lambda r, s=s: _side(r, "pelvis", "drop_deg", s), "pelvic_drop_deg")
        for s in ("left", "right")},
     **{f"trunk_lean_{s}": (f"Trunk lean {s}", "deg",
-                           lambda r, s=s: _side(r, "trunk", "lean_deg", s), "trunk_lean")
+                           lambda r, s=s: _side(r, "trunk", "lean_deg", s), "trunk_lean_over_stance_deg")
        for s in ("left", "right")},
     **{f"knee_peak_{s}": (f"Knee peak flexion {s}", "deg",
                           lambda r, s=s: ((r.get("knee") or {}).get(s) or {})
@@ -161,7 +161,8 @@ def change_table(sessions: list[SavedSession]) -> list[dict[str, Any]]:
         if not measured:
             continue
         change = measured[-1] - measured[0] if len(measured) > 1 else None
-        sdc, ref = SDC[sdc_key] if sdc_key else (None, "")
+        thr = DETECTABLE_CHANGE[sdc_key] if sdc_key else None
+        sdc, ref = (thr.value, f"{thr.source}: {thr.note}") if thr else (None, "")
         if change is None:
             verdict = "one session"
         elif sdc is None:

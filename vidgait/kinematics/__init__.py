@@ -3,26 +3,31 @@
 Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning),
 :mod:`~vidgait.kinematics.view` (views and walking passes), :mod:`~vidgait.kinematics.angles`,
 :mod:`~vidgait.kinematics.events`, :mod:`~vidgait.kinematics.spatiotemporal`,
-:mod:`~vidgait.kinematics.limp`, :mod:`~vidgait.kinematics.pelvis`,
-:mod:`~vidgait.kinematics.findings` (flags against normal ranges, plain-language summary) and
+:mod:`~vidgait.kinematics.limp`, :mod:`~vidgait.kinematics.pelvis` and
 :mod:`~vidgait.kinematics.analysis` (``analyze``, ``analyze_session``). Sign conventions are
-written once, in :mod:`~vidgait.kinematics.conventions`. No file I/O, mediapipe, cv2 or
-streamlit here.
+written once, in :mod:`~vidgait.kinematics.conventions`. The core measures; judging against normal
+ranges and sentences for people live outside it (:mod:`vidgait.findings`, :mod:`vidgait.norms`).
+No file I/O, mediapipe, cv2 or streamlit here.
 """
 
-from vidgait.kinematics.analysis import (NOT_MEASURABLE, GaitAnalysis, PassResult, analyze,
-                                         analyze_session, timing_passes)
+from vidgait.kinematics.analysis import (
+                                         NOT_MEASURABLE,
+                                         GaitAnalysis,
+                                         PassResult,
+                                         analyze,
+                                         analyze_session,
+                                         timing_passes,
+)
 from vidgait.kinematics.angles import frontal_angles, sagittal_angles, transverse_angles
 from vidgait.kinematics.events import Stride, build_strides, normalize_cycles, zeni
 from vidgait.kinematics.limp import LimpAssessment, assess_limp, gait_asymmetry, symmetry_index
-from vidgait.kinematics.findings import NORMS, flags, summary
 from vidgait.kinematics.signal import Conditioned, condition, lowpass
 from vidgait.kinematics.view import Pass, find_passes
 
 __all__ = [
-    "NORMS", "NOT_MEASURABLE", "Conditioned", "GaitAnalysis", "LimpAssessment", "Pass",
+    "NOT_MEASURABLE", "Conditioned", "GaitAnalysis", "LimpAssessment", "Pass",
     "PassResult", "Stride", "analyze", "analyze_session", "assess_limp", "build_strides",
-    "condition", "find_passes", "flags", "frontal_angles", "gait_asymmetry", "lowpass",
-    "normalize_cycles", "sagittal_angles", "summary", "symmetry_index", "timing_passes",
+    "condition", "find_passes", "frontal_angles", "gait_asymmetry", "lowpass",
+    "normalize_cycles", "sagittal_angles", "symmetry_index", "timing_passes",
     "transverse_angles", "zeni",
 ]

@@ -19,25 +19,42 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.kinematics.angles import (angle_uncertainty, frontal_angles, sagittal_angles,
-                                       transverse_angles)
+from vidgait.kinematics.angles import (
+    angle_uncertainty,
+    frontal_angles,
+    sagittal_angles,
+    transverse_angles,
+)
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, SIDES, TRANSVERSE
-from vidgait.kinematics.events import (Stride, build_strides, confirm_heel_strikes,
-                                       floor_heel_strikes, ground_tracks, normalize_cycles,
-                                       refine_heel_strikes, stance_speed, stride_period, zeni)
+from vidgait.kinematics.events import (
+    Stride,
+    build_strides,
+    confirm_heel_strikes,
+    floor_heel_strikes,
+    ground_tracks,
+    normalize_cycles,
+    refine_heel_strikes,
+    stance_speed,
+    stride_period,
+    zeni,
+)
 from vidgait.kinematics.limp import EVENT_ACCURACY_S, MIN_STRIDES, assess_limp
 from vidgait.kinematics.pelvis import pelvis_metrics, pelvis_metrics_without_events
 from vidgait.kinematics.signal import Conditioned, condition
-from vidgait.kinematics.spatiotemporal import (LEG_FRACTION_OF_HEIGHT, METRICS, cadence,
-                                               step_lengths, stride_metrics, summarize)
+from vidgait.kinematics.spatiotemporal import (
+    LEG_FRACTION_OF_HEIGHT,
+    METRICS,
+    cadence,
+    step_lengths,
+    stride_metrics,
+    summarize,
+)
 from vidgait.kinematics.view import Pass, find_passes, leg_length_px
 from vidgait.landmarks import INDEX
+from vidgait.norms import RUNNING_CADENCE
 from vidgait.sequence import PoseSequence
 
 NOT_MEASURABLE = "not measurable in this view"
-#: steps/min above which a recording is taken for running, not walking (fast walking stays
-#: below ~140; running in flight has no double support, which stance % here assumes)
-RUNNING_CADENCE = 150.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,12 +92,6 @@ class GaitAnalysis:
         with interpolated frames in swing left out), ``knee_flexion_range_deg``,
         ``hip_flexion_range_deg``; NOT_MEASURABLE without a side pass.
     warnings : list of str
-    flags : list of dict
-        Values outside a normal range, each naming its reference
-        (:func:`vidgait.kinematics.findings.flags`).
-    summary : list of str
-        Plain-language findings for a clinician, each with its numbers and normal ranges
-        (:func:`vidgait.kinematics.findings.summary`); not a diagnosis.
     clip_timeseries : tuple of dict name -> (T,) float
         Per-frame angle series of each clip, in input order (one entry for :func:`analyze`), at
         the clip's INPUT frames: ``"t"`` (s) and ``"<side>_<angle>"`` for every angle of
@@ -106,8 +117,6 @@ class GaitAnalysis:
     trust: dict[str, str]
     kinematics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    flags: list[dict[str, Any]] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
     clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
@@ -442,15 +451,12 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
     kinematics = {s: ({k: summarize(side_per[s][k]) for k in kin_names if k in side_per[s]}
                       if "knee_peak_swing_flexion_deg" in side_per[s] else NOT_MEASURABLE)
                   for s in SIDES}
-    result = GaitAnalysis(kinematics=kinematics, fs=fs, duration_s=duration_s,
+    return GaitAnalysis(kinematics=kinematics, fs=fs, duration_s=duration_s,
                           passes=[r.info for r in results],
                           events=events, refused=[x for r in results for x in r.refused],
                           spatiotemporal=spatio, cycles=_cycles(results), limp=limp,
                           pelvis=pelvis, uncertainty=unc, trust=trust, warnings=warnings,
                           clip_timeseries=tuple(clip_timeseries), pass_results=tuple(results))
-    from vidgait.kinematics.findings import flags, summary  # noqa: PLC0415 (report uses this module)
-    fl = flags(result)
-    return replace(result, flags=fl, summary=summary(result, fl))
 
 
 def _clip_results(seq: PoseSequence, height_m: float | None, warnings: list[str],

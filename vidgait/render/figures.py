@@ -2,7 +2,7 @@
 
 Two back ends draw the same content: plotly for the dashboard (:func:`cycle_figure`) and
 matplotlib for the printable reports (:func:`cycle_image`). The normal reference and how it is
-built are described in :mod:`vidgait.render.normals`.
+built are described in :mod:`vidgait.norms`.
 """
 
 from __future__ import annotations
@@ -12,13 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.render.normals import (
+from vidgait.norms import (
     CURVE_REFERENCES,
-    CURVES,
     FOOT_OFF_PCT,
     KEY_BOX_HALF_WIDTH_PCT,
+    SCHWARTZ,
     CurveReference,
 )
+
+#: curves shown in the dashboard and reports, in order, with their titles
+CURVES: dict[str, str] = {
+    "hip_flexion": "Hip flexion (+) / extension (-)",
+    "knee_flexion": "Knee flexion",
+    "ankle_dorsiflexion": "Ankle dorsiflexion (+) / plantarflexion (-)",
+    "pelvic_obliquity": "Pelvic obliquity (+ up, - drop)",
+}
 
 #: patient's sides, the overlay's colours (left blue, right orange)
 SIDE_COLOURS = {"left": "#2878ff", "right": "#ff8c00"}
@@ -67,7 +75,7 @@ def cycle_figure(report: dict[str, Any], angle: str):
     report : dict
         The report (``cycles`` and ``spatiotemporal`` are used).
     angle : str
-        A key of :data:`vidgait.render.normals.CURVES`.
+        A key of :data:`CURVES`.
 
     Returns
     -------
@@ -141,7 +149,7 @@ def band_description(angles: list[str]) -> list[str]:
     lines = [f"{CURVES.get(a, a)}: {CURVE_REFERENCES[a].reference}."
              for a in angles if a in CURVE_REFERENCES]
     lines.append(f"Dashed grey line: normal foot-off at {FOOT_OFF_PCT[0]:g} +- "
-                 f"{FOOT_OFF_PCT[1]:g} % of the cycle (Schwartz 2008); coloured thin lines: this "
+                 f"{FOOT_OFF_PCT[1]:g} % of the cycle ({SCHWARTZ}); coloured thin lines: this "
                  "patient's toe-off per side; shaded colour: +- 1 SD over the patient's strides.")
     return lines
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vidgait.render.normals import DINGENEN, RANGES, ROBINSON, SDC
+from vidgait.norms import DETECTABLE_CHANGE, DIFFERENCES, PELVIC_DROP_MIN_STEPS, RANGES, ROBINSON
 
 SIDES = ("left", "right")
 
@@ -76,7 +76,8 @@ def _limp_card(report: dict[str, Any]) -> Card:
 
 def _pelvic_drop_card(report: dict[str, Any]) -> Card:
     pv = report["pelvis"]
-    rng, (sdd, sdd_ref) = RANGES["pelvic_drop"], SDC["pelvic_drop"]
+    rng, diff = RANGES["pelvic_drop_deg"], DIFFERENCES["pelvic_drop_deg"]
+    sdd, sdd_ref = diff.value, f"{diff.note}, {diff.source}"
     normal = (f"{rng.text()} per side ({rng.reference}); left/right difference "
               f"<= {sdd:g} deg ({sdd_ref})")
     if not pv["measurable"]:
@@ -93,7 +94,8 @@ def _pelvic_drop_card(report: dict[str, Any]) -> Card:
 
 def _trunk_card(report: dict[str, Any]) -> Card:
     tr = report["trunk"]
-    sdd, sdd_ref = SDC["trunk_lean"]
+    sdc = DETECTABLE_CHANGE["trunk_lean_over_stance_deg"]
+    sdd, sdd_ref = sdc.value, f"{sdc.source}: {sdc.note}"
     normal = (f"no normal range in vidgait's references (not coloured); change between sessions "
               f"is judged against {sdd:g} deg ({sdd_ref})")
     if not tr["measurable"]:
@@ -106,7 +108,7 @@ def _trunk_card(report: dict[str, Any]) -> Card:
 
 def _knee_card(report: dict[str, Any]) -> Card:
     kn = report["knee"]
-    rng = RANGES["knee_peak_swing_flexion"]
+    rng = RANGES["knee_peak_swing_flexion_deg"]
     normal = f"{rng.text()} ({rng.reference})"
     if not kn["measurable"]:
         return Card("knee_peak", "Knee peak flexion (swing)", "not measurable", normal,
@@ -123,7 +125,7 @@ def _hip_rotation_card(report: dict[str, Any]) -> Card:
     """Hip rotation L / R and their difference, never coloured: one camera cannot pin the
     absolute angle down (docs/accuracy.md), so no normal range is applied to it."""
     hip = report["hip"]
-    rng = RANGES["hip_rotation"]
+    rng = RANGES["hip_rotation_deg"]
     normal = (f"no normal range applied (one camera cannot measure it absolutely); typical "
               f"{rng.text()} ({rng.note}; {rng.reference})")
     if not hip["rotation_measurable"]:
@@ -139,7 +141,7 @@ def _hip_rotation_card(report: dict[str, Any]) -> Card:
 
 def _cadence_card(report: dict[str, Any]) -> Card:
     cad = report["spatiotemporal"]["cadence_steps_per_min"]
-    rng = RANGES["cadence"]
+    rng = RANGES["cadence_steps_per_min"]
     normal = f"{rng.text()} ({rng.reference})"
     if cad is None:
         return Card("cadence", "Cadence", "not measurable", normal,
@@ -216,7 +218,8 @@ def spatiotemporal_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 #: report block -> what to record so that it becomes measurable
 _VIEW_ADVICE = {
     "pelvis": "Front view needed for pelvic drop: record the patient walking toward (or away "
-              "from) the camera, at least 7 steps (Dingenen 2018 averaged >= 7 steps).",
+              f"from) the camera, at least {PELVIC_DROP_MIN_STEPS} steps (Dingenen 2018 averaged "
+              f">= {PELVIC_DROP_MIN_STEPS} steps).",
     "trunk": "Front view needed for trunk lean: record the patient walking toward the camera.",
     "knee": "Side view needed for knee flexion: record the patient walking across the picture, "
             "side-on to the camera, whole body in view.",
@@ -239,7 +242,8 @@ def _block_advice(report: dict[str, Any], block: str) -> str:
     name = block.replace("_", " ").capitalize()
     return (f"{name}: not measurable although a {'/'.join(sorted(views))} view was recorded: "
             "none of its strides passed the gait-event checks (refused strides are listed in "
-            "report.json); record a longer straight pass of at least 7 steps.")
+            "report.json); record a longer straight pass of at least "
+            f"{PELVIC_DROP_MIN_STEPS} steps.")
 
 
 def quality_advice(report: dict[str, Any]) -> list[str]:
@@ -289,5 +293,5 @@ def injured_side_wording(report: dict[str, Any], injured_side: str | None) -> st
             f"favours the {lp['favoured_side']}), which {agree} the reported side.")
 
 
-__all__ = ["DINGENEN", "Card", "fmt", "headline_cards", "injured_side_wording", "quality_advice",
+__all__ = ["Card", "fmt", "headline_cards", "injured_side_wording", "quality_advice",
            "spatiotemporal_rows"]

