@@ -7,7 +7,7 @@ import pytest
 from tests.helpers import REPO
 from vidgait.errors import InputError
 from vidgait.ui.common import content_key
-from vidgait.ui.pipeline import check_suffix, process_clips, require_walking, sample_clips
+from vidgait.ui.pipeline import check_suffix, process_clips, sample_clips
 
 
 @pytest.mark.parametrize("name", ["a.mp4", "B.MOV", "c.m4v", "d.avi", "e.webm", "f.mkv"])
@@ -26,12 +26,6 @@ def test_bad_name_is_refused_before_any_work() -> None:
         process_clips([("notes.txt", b"hello")])
     with pytest.raises(InputError, match="no clip"):
         process_clips([])
-
-
-def test_a_session_without_walking_is_refused() -> None:
-    with pytest.raises(InputError, match="did not walk"):
-        require_walking({"passes": []}, ["standing.mp4"])
-    require_walking({"passes": [{"view": "side"}]}, ["walk.mp4"])
 
 
 def test_content_key_depends_on_bytes_and_names() -> None:

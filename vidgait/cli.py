@@ -111,31 +111,37 @@ def _cmd_pose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_or_track(path: str, args: argparse.Namespace, outdir: Path) -> PoseSequence:
-    """A saved pose file as is, or a video through the pose stage (its poses saved in outdir)."""
-    from vidgait.sequence import PoseSequence
+def _stage_bars(quiet: bool) -> tuple[Callable[[str, float, str], None], Callable[[], None]]:
+    """A pipeline progress callback showing the pose stage as a frame bar (unless quiet)."""
+    if quiet:
+        return (lambda stage, fraction, text: None), (lambda: None)
+    from tqdm import tqdm
 
-    if path.lower().endswith(".npz"):
-        return PoseSequence.load(path)
-    seq = _track(path, args)
-    seq.save(outdir / f"poses_{Path(path).stem}.npz")
-    return seq
+    bar = tqdm(desc="pose", unit="%", total=100, file=sys.stderr, dynamic_ncols=True)
+
+    def update(stage: str, fraction: float, text: str) -> None:
+        if stage == "pose":
+            bar.set_description(text.split(":")[0], refresh=False)
+            bar.update(round(100 * fraction) - bar.n)
+
+    return update, bar.close
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from vidgait.kinematics import analyze, analyze_session
-    from vidgait.outputs import text_summary, write_all
-    from vidgait.report import build_report, require_walking
+    from vidgait.outputs import text_summary
+    from vidgait.pipeline import run_session, write_outputs
 
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    seqs = [_load_or_track(p, args, outdir) for p in args.inputs]
-    analysis = (analyze(seqs[0], height_cm=args.height_cm) if len(seqs) == 1
-                else analyze_session(seqs, height_cm=args.height_cm))
-    require_walking(analysis, seqs)
-    report = build_report(analysis, seqs, height_cm=args.height_cm)
-    files = write_all(outdir, report, analysis, seqs)
-    print(text_summary(report))
+    update, close = _stage_bars(args.quiet)
+    with _native_logs_aside(args.verbose):
+        try:
+            session = run_session(args.inputs, height_cm=args.height_cm, model=args.model,
+                                  poses_dir=outdir, progress=update)
+        finally:
+            close()
+    files = write_outputs(session, outdir)
+    print(text_summary(session.report))
     print("wrote " + ", ".join(str(p) for p in files.values()))
     return EXIT_OK
 

@@ -17,7 +17,6 @@ import math
 from typing import Any
 
 from vidgait import __version__
-from vidgait.errors import NotWalkingError
 from vidgait.findings import flags, summary
 from vidgait.kinematics import GaitAnalysis
 from vidgait.sequence import PoseSequence
@@ -184,23 +183,6 @@ def _knee_hip(a: dict[str, Any], transverse: dict[str, Any]) -> tuple[dict, dict
         "and within-session change only, never a lab-grade absolute angle (normal excursion "
         "~6.5 deg, between-person SD ~9.5 deg; Schwartz 2008)")
     return knee, hip
-
-
-def require_walking(analysis: GaitAnalysis, seqs: list[PoseSequence]) -> None:
-    """Raise :class:`NotWalkingError` when no walking pass was found (standing still, turning...).
-
-    The message says what was seen and how to record; the pose sequence is not lost (callers save
-    it before analysing).
-    """
-    if analysis.passes:
-        return
-    found = sum(int(s.found.sum()) for s in seqs) / max(sum(len(s) for s in seqs), 1)
-    raise NotWalkingError(
-        f"No walking was found: the person was seen in {100 * found:.0f}% of the frames but did "
-        "not walk a straight pass of at least 1.5 s (standing still, turning or too short). "
-        "Record the patient walking at least 4 m at their usual pace, across the camera's view "
-        "(side) or toward it (front)."
-    )
 
 
 def build_report(analysis: GaitAnalysis, seqs: list[PoseSequence], *,

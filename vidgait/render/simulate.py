@@ -125,11 +125,9 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
     """
     from dataclasses import asdict
 
-    from vidgait.kinematics import analyze
     from vidgait.phantom import render_clip
     from vidgait.phantom.validate import compare
-    from vidgait.pose import PoseOptions, estimate_poses
-    from vidgait.report import build_report
+    from vidgait.pipeline import run_session
     from vidgait.synth.walker import GaitParams, simulate
     from vidgait.video import VideoLimits
 
@@ -142,13 +140,11 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
     clip = render_clip(params, setup.camera(simulate(params)),
                        Path(workdir) / f"phantom_{setup.view}.mp4", noise=setup.noise,
                        crf=setup.crf, seed=seed, preset="veryfast")
-    seq = estimate_poses(clip.video_path, options=PoseOptions(model=model),
-                         limits=VideoLimits(min_duration_s=0.0),
-                         progress=lambda k, n: say("pose", min(k / max(n, 1), 1.0),
-                                                   f"Tracking the phantom: frame {k} of {n}"))
-    say("analysis", 0.0, "Analysing and comparing with the truth")
-    report = build_report(analyze(seq, height_cm=100 * params.height_m), [seq],
-                          height_cm=100 * params.height_m)
+    session = run_session([clip.video_path], height_cm=100 * params.height_m, model=model,
+                          names=["the phantom"], limits=VideoLimits(min_duration_s=0.0),
+                          progress=lambda st, f, text: st != "reading" and say(st, f, text))
+    report = session.report
     return Simulation(video=Path(clip.video_path).read_bytes(), report=report,
                       errors=metric_errors(report, clip.truth.summary),
-                      detection=compare(clip.truth, seq).to_dict(), setup=asdict(setup))
+                      detection=compare(clip.truth, session.seqs[0]).to_dict(),
+                      setup=asdict(setup))

@@ -1,0 +1,76 @@
+"""vidgait.pipeline: the one way from clips to a report and its files (synthetic walker, saved
+pose files; the pose stage on video is exercised by the CLI and dashboard tests)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from vidgait.errors import InputError, NotWalkingError
+from vidgait.kinematics import analyze
+from vidgait.pipeline import STAGES, measure, require_walking, run_session, write_outputs
+from vidgait.report import build_report
+from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
+
+
+def _walk(seed: int = 1, view: str = "side"):
+    truth = simulate(GaitParams(duration_s=6, path="across" if view == "side" else "toward"))
+    c = walkway_centre(truth)
+    cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=9.0)
+    return to_pose_sequence(truth, cam, seed=seed)
+
+
+def _standing(seq):
+    """One posture of ``seq`` held for its whole duration, with landmark jitter."""
+    still = seq.slice(0, 1)
+    rng = np.random.default_rng(0)
+    n = len(seq)
+    image = np.repeat(still.image, n, axis=0) + rng.normal(0, 0.5, (n, 33, 3)).astype(np.float32)
+    return type(seq)(t=seq.t, image=image, world=np.repeat(still.world, n, axis=0),
+                     visibility=np.repeat(still.visibility, n, axis=0),
+                     presence=np.repeat(still.presence, n, axis=0), found=np.ones(n, bool),
+                     frame_size=seq.frame_size, model="synthetic")
+
+
+def test_standing_still_is_refused_with_one_message() -> None:
+    seq = _walk()
+    standing = _standing(seq)
+    with pytest.raises(NotWalkingError, match=r"standing.npz: No walking was found.*100% of the "
+                                              r"frames.*at least 5 m") as err:
+        require_walking(analyze(standing), [standing], ["standing.npz"])
+    assert isinstance(err.value, InputError)  # the CLI exits 2, the dashboard shows the message
+    require_walking(analyze(seq), [seq])  # a walk passes
+
+
+def test_run_session_on_saved_poses_equals_the_stages_called_by_hand(tmp_path) -> None:
+    side, front = _walk(1, "side"), _walk(2, "front")
+    paths = [side.save(tmp_path / "side.npz"), front.save(tmp_path / "front.npz")]
+    seen: list[tuple[str, float]] = []
+    session = run_session(paths, height_cm=170, progress=lambda s, f, _: seen.append((s, f)))
+    by_hand = build_report(measure([side, front], height_cm=170), [side, front], height_cm=170)
+    assert json.dumps(session.report, sort_keys=True) == json.dumps(by_hand, sort_keys=True)
+    assert session.names == ("side.npz", "front.npz") and session.videos == (None, None)
+    assert [s for s, _ in seen] == ["reading", "reading", "analysis", "analysis"]
+    assert {s for s, _ in seen} <= set(STAGES)
+    files = write_outputs(session, tmp_path / "out")
+    assert {"report", "timeseries", "mot_1", "trc_1", "mot_2", "trc_2"} <= set(files)
+    assert json.loads(files["report"].read_text()) == json.loads(json.dumps(session.report))
+
+
+def test_a_standing_session_loses_no_pose_file(tmp_path) -> None:
+    standing = _standing(_walk())
+    path = standing.save(tmp_path / "standing.npz")
+    with pytest.raises(NotWalkingError, match="standing.npz"):
+        run_session([path])
+    assert path.is_file()
+
+
+def test_bad_inputs_are_refused_before_any_work(tmp_path) -> None:
+    with pytest.raises(ValueError, match="at least one clip"):
+        run_session([])
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    with pytest.raises(InputError):
+        run_session([text])
