@@ -92,7 +92,7 @@ def _stub_modules() -> dict[str, types.ModuleType]:
     ``mediapipe.tasks.cc.metadata.python._pywrap_metadata_version`` only to stamp the minimum
     metadata-parser version into the model. mediapipe 1.2.x ships the Python writer without it.
     Our stub returns "1.0.0", the base version of the metadata schema; the Tasks runtime loads
-    bundles built with it (tested in tests/test_models.py).
+    bundles built with it (tested in tests/models/test_offline.py).
     """
     version = types.ModuleType("mediapipe.tasks.cc.metadata.python._pywrap_metadata_version")
 
