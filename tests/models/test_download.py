@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from tests.helpers import free_port, leftovers, set_official
 from vidgait import models
 from vidgait.errors import ChecksumError, ModelError
+from vidgait.models import download
 
 
 def test_download_succeeds_and_is_verified(
@@ -105,3 +108,21 @@ def test_connection_refused_gives_clear_error(manifest: dict[str, Any],
         models.fetch_model("lite", model_dir=model_dir, url=url, progress=False)
     assert not isinstance(info.value, ChecksumError)
     assert leftovers(model_dir) == []
+
+
+def test_fetch_url_returns_size_and_sha256(serve: Callable[[dict[str, bytes]], str],
+                                           tmp_path: Path) -> None:
+    body = bytes(range(256)) * 1000  # several read chunks
+    url = serve({"/blob": body}) + "/blob"
+    out = tmp_path / "blob"
+    assert download._fetch_url(url, out, "blob", progress=False) == (
+        len(body), hashlib.sha256(body).hexdigest())
+    assert out.read_bytes() == body
+
+
+def test_stream_copies_and_hashes(capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.BytesIO()
+    assert download._stream(io.BytesIO(b"abc" * 10), out, None, "x", progress=False) == (
+        30, hashlib.sha256(b"abc" * 10).hexdigest())
+    assert out.getvalue() == b"abc" * 10
+    assert capsys.readouterr().err == ""

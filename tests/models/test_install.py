@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,33 @@ import pytest
 from tests.helpers import leftovers, make_bundle, set_official
 from vidgait import models
 from vidgait.errors import InputError, ModelError
+from vidgait.models import install
+
+# --------------------------------------------------------------------------- staging
+
+
+def test_staged_file_is_removed_unless_installed(model_dir: Path) -> None:
+    with install._staged(model_dir, "lite") as tmp:
+        assert tmp.parent == model_dir and tmp.is_file()
+        assert tmp.name.startswith(".pose_landmarker_lite.task.") and tmp.name.endswith(".part")
+    assert leftovers(model_dir) == []
+    with pytest.raises(RuntimeError), install._staged(model_dir, "lite") as tmp:
+        raise RuntimeError("verification failed")
+    assert leftovers(model_dir) == []
+    with install._staged(model_dir, "lite") as tmp:
+        tmp.write_bytes(b"verified")
+        final = install._install(tmp, model_dir / "pose_landmarker_lite.task")
+    assert leftovers(model_dir) == ["pose_landmarker_lite.task"]
+    assert final.read_bytes() == b"verified"
+    assert stat.S_IMODE(final.stat().st_mode) == 0o644
+
+
+def test_unwritable_model_folder_says_what_to_set(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ModelError, match=r"Cannot write to the model folder .*\$VIDGAIT_MODEL_DIR"):
+        install._temp_in(blocker / "models", "lite")
+
 
 # --------------------------------------------------------------------------- user file
 
@@ -40,6 +68,19 @@ def test_user_file_with_recorded_checksum_installs_silently(
     assert caplog.text == ""
     row = {r["name"]: r for r in models.list_models(model_dir)}["lite"]
     assert row["sha256_ok"] is True
+
+
+def test_user_file_that_is_the_installed_file_is_kept(
+    model_dir: Path, manifest: dict[str, Any], caplog: pytest.LogCaptureFixture,
+) -> None:
+    model_dir.mkdir()
+    installed = make_bundle(model_dir / "pose_landmarker_lite.task")
+    before = installed.read_bytes()
+    with caplog.at_level(logging.INFO, logger="vidgait.models"):
+        assert models.fetch_model("lite", model_dir=model_dir, source=installed) == installed
+    assert installed.read_bytes() == before
+    assert f"lite: already installed ({installed})" in caplog.text
+    assert leftovers(model_dir) == ["pose_landmarker_lite.task"]
 
 
 def test_user_text_file_is_refused(tmp_path: Path, model_dir: Path,

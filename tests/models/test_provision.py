@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,31 @@ def test_not_installed_without_fetch_says_what_to_run(model_dir: Path,
         models.resolve_model("heavy", model_dir=model_dir, allow_fetch=False)
 
 
+def test_resolve_fetches_a_missing_named_model(model_dir: Path, manifest: dict[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def fake_fetch(name: str, **kwargs: Any) -> Path:
+        calls.append((name, kwargs))
+        return model_dir / "fetched.task"
+
+    monkeypatch.setattr(provision, "fetch_model", fake_fetch)
+    assert models.resolve_model("heavy", model_dir=model_dir, progress=False) == (
+        model_dir / "fetched.task")
+    assert calls == [("heavy", {"model_dir": model_dir, "progress": False})]
+
+
+def test_installed_model_is_reported_and_not_fetched_again(
+    model_dir: Path, manifest: dict[str, Any], caplog: pytest.LogCaptureFixture,
+) -> None:
+    model_dir.mkdir()
+    installed = make_bundle(model_dir / "pose_landmarker_heavy.task")
+    with caplog.at_level(logging.INFO, logger="vidgait.models"):
+        assert models.fetch_model("heavy", model_dir=model_dir, allow_download=False,
+                                  allow_build=False) == installed
+    assert f"heavy: already installed ({installed})" in caplog.text
+
+
 def test_failed_download_of_full_falls_back_to_offline_build(
     serve: Callable[[dict[str, bytes]], str], manifest: dict[str, Any], model_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -61,3 +87,14 @@ def test_lite_offline_fails_with_instructions(manifest: dict[str, Any],
     assert "cannot be built offline" in message
     assert str(model_dir) in message and models.MODEL_DIR_ENV in message
     assert "vidgait models fetch lite --from FILE" in message
+
+
+def test_full_with_every_route_forbidden_says_so(manifest: dict[str, Any],
+                                                 model_dir: Path) -> None:
+    with pytest.raises(ModelError) as info:
+        models.fetch_model("full", model_dir=model_dir, allow_download=False, allow_build=False)
+    message = str(info.value)
+    assert message.startswith("The full pose model is not installed and could not be "
+                              "provisioned. Downloading was not allowed. Building offline was "
+                              "not allowed. On a computer with internet access download ")
+    assert "cannot be built offline" not in message
