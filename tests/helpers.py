@@ -1,19 +1,25 @@
 """Shared test builders: small videos the tests write themselves, walker reports, the optional
-real clips, a Streamlit server and the test browser's flags. Fixtures live in ``conftest.py``."""
+real clips, a Streamlit server, the test browser's flags, fake pose-model bundles and a local
+HTTP file server. Fixtures live in ``conftest.py``."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import http.server
 import os
 import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, ClassVar
 
 import av
 import numpy as np
@@ -152,3 +158,60 @@ def write_video(path: Path, *, n_frames: int = 75, width: int = 64, height: int 
         for packet in s.encode():
             c.mux(packet)
     return path
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_bundle(path: Path, payload: bytes = b"weights") -> Path:
+    """Write a small zip that has the structure of a pose-landmarker bundle."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("pose_detector.tflite", b"detector-" + payload)
+        zf.writestr("pose_landmarks_detector.tflite", b"landmarks-" + payload)
+    return path
+
+
+def leftovers(directory: Path) -> list[str]:
+    """Names of the entries in ``directory`` (none if it does not exist)."""
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def set_official(manifest: dict[str, Any], name: str, body: bytes | None) -> None:
+    """Record the size and SHA-256 of ``body`` (or none, if None) as model ``name``'s download."""
+    official = manifest["models"][name]["official"]
+    official["size"] = len(body) if body is not None else None
+    official["sha256"] = hashlib.sha256(body).hexdigest() if body is not None else None
+
+
+class _FileHandler(http.server.BaseHTTPRequestHandler):
+    files: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self) -> None:
+        body = self.files.get(self.path)
+        if body is None:
+            self.send_error(404, "Not Found")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def file_server(files: dict[str, bytes]) -> Iterator[str]:
+    """Serve ``{path: body}`` over HTTP on 127.0.0.1 (404 for any other path); yields the base URL."""
+    handler = type("Handler", (_FileHandler,), {"files": files})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

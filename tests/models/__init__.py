@@ -1,0 +1,1 @@
+"""Tests of :mod:`vidgait.models`, one module per module of the package."""
