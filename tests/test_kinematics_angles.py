@@ -11,15 +11,9 @@ from vidgait.kinematics.angles import (
     sagittal_angles,
     transverse_angles,
 )
-from vidgait.kinematics.events import (
-    Stride,
-    build_strides,
-    normalize_cycles,
-    refine_heel_strikes,
-    stride_period,
-    zeni,
-)
+from vidgait.kinematics.events import refine_heel_strikes, stride_period, zeni
 from vidgait.kinematics.signal import condition
+from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
 from vidgait.kinematics.view import find_passes
 from vidgait.landmarks import INDEX
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre

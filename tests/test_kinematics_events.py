@@ -10,7 +10,6 @@ import pytest
 
 from vidgait.kinematics.analysis import _world_forward
 from vidgait.kinematics.events import (
-    build_strides,
     confirm_heel_strikes,
     floor_heel_strikes,
     ground_tracks,
@@ -20,6 +19,7 @@ from vidgait.kinematics.events import (
     zeni,
 )
 from vidgait.kinematics.signal import condition
+from vidgait.kinematics.strides import build_strides
 from vidgait.kinematics.view import find_passes, leg_length_px
 from vidgait.landmarks import INDEX
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre

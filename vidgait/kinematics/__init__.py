@@ -2,7 +2,8 @@
 
 Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning),
 :mod:`~vidgait.kinematics.view` (views and walking passes), :mod:`~vidgait.kinematics.angles`,
-:mod:`~vidgait.kinematics.events`, :mod:`~vidgait.kinematics.spatiotemporal`,
+:mod:`~vidgait.kinematics.events` (heel strikes, toe offs), :mod:`~vidgait.kinematics.strides`
+(strides and their checks), :mod:`~vidgait.kinematics.spatiotemporal`,
 :mod:`~vidgait.kinematics.limp`, :mod:`~vidgait.kinematics.pelvis`,
 :mod:`~vidgait.kinematics.findings` (flags against normal ranges, plain-language summary) and
 :mod:`~vidgait.kinematics.analysis` (``analyze``, ``analyze_session``). Sign conventions are
@@ -13,10 +14,11 @@ streamlit here.
 from vidgait.kinematics.analysis import (NOT_MEASURABLE, GaitAnalysis, PassResult, analyze,
                                          analyze_session, timing_passes)
 from vidgait.kinematics.angles import frontal_angles, sagittal_angles, transverse_angles
-from vidgait.kinematics.events import Stride, build_strides, normalize_cycles, zeni
+from vidgait.kinematics.events import zeni
 from vidgait.kinematics.limp import LimpAssessment, assess_limp, gait_asymmetry, symmetry_index
 from vidgait.kinematics.findings import NORMS, flags, summary
 from vidgait.kinematics.signal import Conditioned, condition, lowpass
+from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
 from vidgait.kinematics.view import Pass, find_passes
 
 __all__ = [

@@ -22,14 +22,14 @@ import numpy as np
 from vidgait.kinematics.angles import (angle_uncertainty, frontal_angles, sagittal_angles,
                                        transverse_angles)
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, SIDES, TRANSVERSE
-from vidgait.kinematics.events import (Stride, build_strides, confirm_heel_strikes,
-                                       floor_heel_strikes, ground_tracks, normalize_cycles,
+from vidgait.kinematics.events import (confirm_heel_strikes, floor_heel_strikes, ground_tracks,
                                        refine_heel_strikes, stance_speed, stride_period, zeni)
 from vidgait.kinematics.limp import EVENT_ACCURACY_S, MIN_STRIDES, assess_limp
 from vidgait.kinematics.pelvis import pelvis_metrics, pelvis_metrics_without_events
 from vidgait.kinematics.signal import Conditioned, condition
 from vidgait.kinematics.spatiotemporal import (LEG_FRACTION_OF_HEIGHT, METRICS, cadence,
                                                step_lengths, stride_metrics, summarize)
+from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
 from vidgait.kinematics.view import Pass, find_passes, leg_length_px
 from vidgait.landmarks import INDEX
 from vidgait.sequence import PoseSequence
