@@ -11,7 +11,7 @@ import pytest
 
 from vidgait.kinematics import NORMS, analyze, analyze_session
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, TRANSVERSE
-from vidgait.kinematics.signal import L_LEG, R_LEG, fix_leg_swaps
+from vidgait.kinematics.swaps import L_LEG, R_LEG, fix_leg_swaps
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
 
 SIDES = ("left", "right")

@@ -6,17 +6,14 @@ import numpy as np
 import pytest
 
 from vidgait.kinematics.signal import (
-    L_LEG,
     MAX_RESIDUAL_SPEED,
-    R_LEG,
-    _leg_scale,
     condition,
-    fix_leg_swaps,
     lowpass,
     reject_outliers,
     resample,
-    runs,
 )
+from vidgait.kinematics.swaps import L_LEG, R_LEG, fix_leg_swaps
+from vidgait.kinematics.tracks import leg_scale, runs
 from vidgait.kinematics.view import find_passes
 from vidgait.landmarks import INDEX
 from vidgait.sequence import PoseSequence
@@ -91,7 +88,7 @@ def test_outlier_bound_follows_the_frame_interval(fps, view):
     cam = Camera.side(c, distance=8.0) if view == "side" else Camera.front(c, distance=8.0)
     seq = to_pose_sequence(truth, cam, noise_px=1.5, seed=2)
     xy = seq.image[..., :2].astype(float)
-    scale = _leg_scale(xy)
+    scale = leg_scale(xy)
     _, n0 = reject_outliers(xy, scale, dt=1 / fps)
     assert n0 <= 1
     # MediaPipe-like glitches: one landmark of the legs thrown up (+-30 deg) for one frame, by

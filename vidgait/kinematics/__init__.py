@@ -1,6 +1,7 @@
 """The kinematics core: pure numpy/scipy functions from a pose sequence to a gait analysis.
 
-Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning),
+Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning; the leg-swap fixer in
+:mod:`~vidgait.kinematics.swaps`, shared track helpers in :mod:`~vidgait.kinematics.tracks`),
 :mod:`~vidgait.kinematics.view` (views and walking passes), :mod:`~vidgait.kinematics.angles`,
 :mod:`~vidgait.kinematics.events` (heel strikes, toe offs), :mod:`~vidgait.kinematics.strides`
 (strides and their checks), :mod:`~vidgait.kinematics.spatiotemporal`,
