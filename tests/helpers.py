@@ -1,6 +1,6 @@
-"""Shared test builders: small videos the tests write themselves, walker reports, the optional
-real clips, a Streamlit server, the test browser's flags, fake pose-model bundles and a local
-HTTP file server. Fixtures live in ``conftest.py``."""
+"""Shared test builders: small videos the tests write themselves, the filmed synthetic walker,
+walker reports, the optional real clips, a Streamlit server, the test browser's flags, fake
+pose-model bundles and a local HTTP file server. Fixtures live in ``conftest.py``."""
 
 from __future__ import annotations
 
@@ -92,6 +92,33 @@ def streamlit_app(app: Path, log_path: Path, env: dict[str, str] | None = None,
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def film(truth, view: str = "side", *, distance: float = 8.0, camera: dict | None = None,
+         **seq_kw):
+    """The synthetic walker ``truth`` filmed by a still camera aimed at the walkway's centre.
+
+    ``view`` is "side", "front" or "back" (the :class:`~vidgait.synth.Camera` constructor of that
+    name), ``distance`` in metres from the centre; ``camera`` holds further constructor arguments
+    (``on``, ``cam_height``); ``seq_kw`` go to :func:`~vidgait.synth.to_pose_sequence`
+    (``noise_px``, ``seed``, ``dropout_rate``, ``swap_rate``).
+    """
+    from vidgait.synth import Camera, to_pose_sequence, walkway_centre
+
+    make = {"side": Camera.side, "front": Camera.front, "back": Camera.back}[view]
+    cam = make(walkway_centre(truth), distance=distance, **(camera or {}))
+    return to_pose_sequence(truth, cam, **seq_kw)
+
+
+def side_pass(truth, noise: float = 0.0, seed: int = 0, on: str = "left"):
+    """The walker filmed from the side (8 m, camera on its ``on`` side, ``noise`` px), conditioned:
+    (:class:`~vidgait.kinematics.signal.Conditioned`, its first walking pass)."""
+    from vidgait.kinematics.signal import condition
+    from vidgait.kinematics.view import find_passes
+
+    c = condition(film(truth, camera={"on": on}, noise_px=noise, seed=seed))
+    passes, _ = find_passes(c)
+    return c, passes[0]
 
 
 def walker_report(params, view: str = "side", *, height_cm: float | None = 170.0,

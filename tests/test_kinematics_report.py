@@ -11,9 +11,9 @@ import pytest
 
 from vidgait.findings import flags, summary
 from vidgait.kinematics import analyze, analyze_session
-from vidgait.norms import RANGES
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, TRANSVERSE
-from vidgait.kinematics.signal import L_LEG, R_LEG, fix_leg_swaps
+from vidgait.kinematics.swaps import L_LEG, R_LEG, fix_leg_swaps
+from vidgait.norms import RANGES
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
 
 SIDES = ("left", "right")

@@ -1,8 +1,10 @@
 """The kinematics core: pure numpy/scipy functions from a pose sequence to a gait analysis.
 
-Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning),
+Stages (each a module): :mod:`~vidgait.kinematics.signal` (conditioning; the leg-swap fixer in
+:mod:`~vidgait.kinematics.swaps`, shared track helpers in :mod:`~vidgait.kinematics.tracks`),
 :mod:`~vidgait.kinematics.view` (views and walking passes), :mod:`~vidgait.kinematics.angles`,
-:mod:`~vidgait.kinematics.events`, :mod:`~vidgait.kinematics.spatiotemporal`,
+:mod:`~vidgait.kinematics.events` (heel strikes, toe offs), :mod:`~vidgait.kinematics.strides`
+(strides and their checks), :mod:`~vidgait.kinematics.spatiotemporal`,
 :mod:`~vidgait.kinematics.limp`, :mod:`~vidgait.kinematics.pelvis` and
 :mod:`~vidgait.kinematics.analysis` (``analyze``, ``analyze_session``). Sign conventions are
 written once, in :mod:`~vidgait.kinematics.conventions`. The core measures; judging against normal
@@ -19,9 +21,10 @@ from vidgait.kinematics.analysis import (
                                          timing_passes,
 )
 from vidgait.kinematics.angles import frontal_angles, sagittal_angles, transverse_angles
-from vidgait.kinematics.events import Stride, build_strides, normalize_cycles, zeni
+from vidgait.kinematics.events import zeni
 from vidgait.kinematics.limp import LimpAssessment, assess_limp, gait_asymmetry, symmetry_index
 from vidgait.kinematics.signal import Conditioned, condition, lowpass
+from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
 from vidgait.kinematics.view import Pass, find_passes
 
 __all__ = [

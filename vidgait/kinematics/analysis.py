@@ -27,12 +27,9 @@ from vidgait.kinematics.angles import (
 )
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, SIDES, TRANSVERSE
 from vidgait.kinematics.events import (
-    Stride,
-    build_strides,
     confirm_heel_strikes,
     floor_heel_strikes,
     ground_tracks,
-    normalize_cycles,
     refine_heel_strikes,
     stance_speed,
     stride_period,
@@ -49,6 +46,7 @@ from vidgait.kinematics.spatiotemporal import (
     stride_metrics,
     summarize,
 )
+from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
 from vidgait.kinematics.view import Pass, find_passes, leg_length_px
 from vidgait.landmarks import INDEX
 from vidgait.norms import RUNNING_CADENCE

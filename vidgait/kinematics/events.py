@@ -1,4 +1,4 @@
-"""Gait events (heel strike, toe off), their plausibility checks, and cycle normalisation.
+"""Gait events: heel strike and toe off times (s) of each side, from landmark tracks.
 
 Zeni et al. 2008 (Gait Posture 27:710): heel strike at the forward-most heel position and toe off
 at the rearmost toe (foot_index) position, both relative to the mid-hip along the walking direction.
@@ -20,55 +20,25 @@ speed (:func:`stance_speed`, :func:`ground_tracks`). Toe offs stay Zeni's (see
 rendered phantom its heel depth trails the truth by 2-3 frames), so those heel strikes are
 checked against an estimate from the image alone (:func:`floor_heel_strikes`, floor geometry);
 heel strikes without a counterpart within :data:`CONFIRM_TOL_S` are doubtful
-(:func:`confirm_heel_strikes`). Strides are then checked (:func:`build_strides`): no doubtful heel
-strike, events in the order HS < contralateral TO < contralateral HS < TO < next HS, stride time
-within 20 % of the median and within 0.6-2.5 s, stance 45-80 % of the stride. Strides that fail
-are refused, with the reason.
+(:func:`confirm_heel_strikes`). The events are then cut into strides and checked in
+:mod:`vidgait.kinematics.strides`.
+
+Units: times in seconds; positions in the units of the tracks given (image pixels, or metres for
+world landmarks); speeds in those units per second.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from scipy.signal import find_peaks
 
-from vidgait.kinematics.conventions import SIDES, Side, other
+from vidgait.kinematics.conventions import SIDES
 
 #: Largest difference (s) accepted between two independent estimates of one heel strike
 #: (:func:`confirm_heel_strikes`): twice the front/back event accuracy assumed by the limp
 #: threshold (0.05 s), i.e. 3 frames at 30 fps. On the walker 3 % of front-view strides fail it;
 #: on the rendered phantom through MediaPipe (depth events 100+ ms late) all of them do.
 CONFIRM_TOL_S = 0.1
-
-
-@dataclass(frozen=True)
-class Stride:
-    """One accepted stride of one side, times in seconds.
-
-    Attributes
-    ----------
-    side : {"left", "right"}
-    hs, to, next_hs : float
-        Heel strike, toe off and next heel strike of this side.
-    opp_to, opp_hs : float
-        Contralateral toe off and heel strike inside this stride's stance.
-    prev_opp_hs : float or None
-        Contralateral heel strike before ``hs`` (for step time), if seen.
-    """
-
-    side: str
-    hs: float
-    to: float
-    next_hs: float
-    opp_to: float
-    opp_hs: float
-    prev_opp_hs: float | None
-
-    @property
-    def duration(self) -> float:
-        """Stride time, s."""
-        return self.next_hs - self.hs
 
 
 def stride_period(x: np.ndarray, fs: float, lo_s: float = 0.6, hi_s: float = 2.5) -> float:
@@ -391,7 +361,8 @@ def confirm_heel_strikes(events: dict[str, dict[str, np.ndarray]],
     -------
     dict side -> (k,) float
         The heel strikes of ``events`` without a counterpart; pass them to
-        :func:`build_strides` as ``doubtful`` to refuse the strides that use them.
+        :func:`~vidgait.kinematics.strides.build_strides` as ``doubtful`` to refuse the strides
+        that use them.
     """
     out = {}
     for s in SIDES:
@@ -401,113 +372,3 @@ def confirm_heel_strikes(events: dict[str, dict[str, np.ndarray]],
                 else np.zeros(hs.size, bool))
         out[s] = hs[~near]
     return out
-
-
-# ----------------------------------------------------------------------------------- strides
-def _is_in(x: float, times: dict[str, np.ndarray] | None, side: str) -> bool:
-    return times is not None and bool(np.any(np.isclose(np.asarray(times[side]), x,
-                                                        rtol=0, atol=1e-9)))
-
-
-def _one_between(x: np.ndarray, a: float, b: float) -> float | None:
-    m = x[(x > a) & (x < b)]
-    return float(m[0]) if m.size == 1 else None
-
-
-def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = 0.2,
-                  min_s: float = 0.6, max_s: float = 2.5,
-                  doubtful: dict[str, np.ndarray] | None = None
-                  ) -> tuple[list[Stride], list[str]]:
-    """Strides whose events are complete, in order and plausible; and reasons for the refused.
-
-    Parameters
-    ----------
-    events : dict side -> {"heel_strike_s", "toe_off_s"}
-    tol : float
-        Allowed relative deviation of a stride time from the median stride time.
-    min_s, max_s : float
-        Absolute bounds of a stride time, s.
-    doubtful : dict side -> (k,) float, optional
-        Heel strikes that failed an independent check (:func:`confirm_heel_strikes`): strides
-        using one of them (own heel strikes or the contralateral one) are refused. They still
-        order the other events.
-
-    Returns
-    -------
-    strides : list of Stride
-    refused : list of str
-    """
-    cands, refused = [], []
-    for s in SIDES:
-        hs = np.sort(events[s]["heel_strike_s"])
-        to = np.sort(events[s]["toe_off_s"])
-        o = other(s)
-        ohs, oto = np.sort(events[o]["heel_strike_s"]), np.sort(events[o]["toe_off_s"])
-        for a, b in zip(hs[:-1], hs[1:]):
-            t_off = _one_between(to, a, b)
-            if t_off is None:
-                refused.append(f"{s} stride at {a:.2f} s: not exactly one toe off")
-                continue
-            opp_to = _one_between(oto, a, t_off)
-            opp_hs = _one_between(ohs, opp_to, t_off) if opp_to is not None else None
-            if opp_to is None or opp_hs is None:
-                refused.append(f"{s} stride at {a:.2f} s: contralateral events missing or "
-                               "out of order")
-                continue
-            bad = [x for x, side in ((a, s), (b, s), (opp_hs, o)) if _is_in(x, doubtful, side)]
-            if bad:
-                refused.append(f"{s} stride at {a:.2f} s: heel strike at {bad[0]:.2f} s not "
-                               "confirmed by an independent estimate")
-                continue
-            prev = ohs[ohs < a]
-            cands.append(Stride(s, float(a), t_off, float(b), opp_to, opp_hs,
-                                float(prev[-1]) if prev.size and a - prev[-1] < 0.8 * (b - a)
-                                else None))
-    if not cands:
-        return [], refused
-    med = float(np.median([c.duration for c in cands]))
-    ok = []
-    for c in cands:
-        stance = (c.to - c.hs) / c.duration
-        if not (min_s <= c.duration <= max_s) or abs(c.duration - med) > tol * med:
-            refused.append(f"{c.side} stride at {c.hs:.2f} s: implausible stride time "
-                           f"{c.duration:.2f} s")
-        elif not 0.45 <= stance <= 0.8:
-            refused.append(f"{c.side} stride at {c.hs:.2f} s: implausible stance "
-                           f"{100 * stance:.0f} %")
-        else:
-            ok.append(c)
-    return ok, refused
-
-
-def normalize_cycles(t: np.ndarray, y: np.ndarray, strides: list[Stride], side: Side,
-                     n: int = 101) -> np.ndarray:
-    """Curves of one side time-normalised to ``n`` points per stride (0..100 % of the cycle).
-
-    Parameters
-    ----------
-    t : (N,) float
-        Times, s.
-    y : (N,) float
-        Series to normalise (NaN where missing).
-    strides : list of Stride
-        Accepted strides (other sides are ignored).
-    side : {"left", "right"}
-    n : int
-        Points per cycle.
-
-    Returns
-    -------
-    (n_strides, n) float
-        One row per stride of ``side`` lying fully inside ``t`` with no NaN.
-    """
-    rows = []
-    for s in strides:
-        if s.side != side or s.hs < t[0] or s.next_hs > t[-1]:
-            continue
-        tt = np.linspace(s.hs, s.next_hs, n)
-        m = (t >= s.hs - 1e-9) & (t <= s.next_hs + 1e-9)
-        if not np.isfinite(y[m]).all():
-            continue
-        rows.append(np.interp(tt, t, y))
-    return np.array(rows) if rows else np.empty((0, n))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from vidgait.kinematics.conventions import SIDES, other
-from vidgait.kinematics.events import Stride, normalize_cycles
+from vidgait.kinematics.strides import Stride, normalize_cycles
 
 
 def _summary(curve_value: float, per_stride: list[float]) -> dict[str, float]:

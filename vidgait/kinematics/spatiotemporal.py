@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from vidgait.kinematics.conventions import SIDES
-from vidgait.kinematics.events import Stride
+from vidgait.kinematics.strides import Stride
 
 #: thigh + shank length as a fraction of standing height (Winter 2009)
 LEG_FRACTION_OF_HEIGHT = 0.491

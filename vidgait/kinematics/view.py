@@ -23,7 +23,8 @@ from typing import Literal
 import numpy as np
 from scipy.ndimage import median_filter, uniform_filter1d
 
-from vidgait.kinematics.signal import Conditioned, runs
+from vidgait.kinematics.signal import Conditioned
+from vidgait.kinematics.tracks import runs
 from vidgait.landmarks import INDEX
 
 View = Literal["side", "toward", "away", "oblique", "standing"]

@@ -7,7 +7,7 @@ summaries and its per-pass detail (:attr:`~vidgait.kinematics.analysis.GaitAnaly
 pass_results`: accepted strides, angles), with the core's public per-stride functions
 (:func:`~vidgait.kinematics.pelvis.pelvis_metrics`, :func:`~vidgait.kinematics.spatiotemporal.
 stride_metrics` and ``cadence``, :func:`~vidgait.kinematics.limp.symmetry_index`,
-:func:`~vidgait.kinematics.events.normalize_cycles`).
+:func:`~vidgait.kinematics.strides.normalize_cycles`).
 
 The panel shows each figure as soon as the strides it needs are in (the core's summaries wait for
 strides of both sides): cadence from the first accepted stride, step times from the two steps
@@ -38,10 +38,10 @@ import numpy as np
 
 from vidgait.kinematics import GaitAnalysis, analyze, timing_passes
 from vidgait.kinematics.conventions import other
-from vidgait.kinematics.events import Stride, normalize_cycles
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.kinematics.pelvis import pelvis_metrics
 from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
+from vidgait.kinematics.strides import Stride, near_median_duration, normalize_cycles
 from vidgait.norms import BIOFEEDBACK_TARGETS
 from vidgait.sequence import PoseSequence
 
@@ -210,7 +210,8 @@ def _side_mean(block: Any, side: str, key: str) -> float:
 
 def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
     """The strides the panel and biofeedback may use: settled ones, within 20 % of their median
-    duration (the core's own stride-time check).
+    duration (the core's own stride-time check,
+    :func:`~vidgait.kinematics.strides.near_median_duration`).
 
     A stride is settled when its closing heel strike lies at least 0.6 median stride before the
     window's end ``t_end`` (s): the core keeps only the largest heel peak within 0.6 stride
@@ -222,10 +223,7 @@ def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
         return []
     med = float(np.median([st.duration for st in strides]))
     settled = [st for st in strides if st.next_hs <= t_end - 0.6 * med]
-    if not settled:
-        return []
-    med = float(np.median([st.duration for st in settled]))
-    return [st for st in settled if abs(st.duration - med) <= 0.2 * med]
+    return [st for st, typical in zip(settled, near_median_duration(settled)) if typical]
 
 
 def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None

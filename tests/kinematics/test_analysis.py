@@ -12,13 +12,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import film
 from vidgait.errors import ClipTooShortError
 from vidgait.kinematics import NOT_MEASURABLE, analyze
 from vidgait.kinematics.limp import (
     MIN_STRIDES,
-    assess_limp,
-    bootstrap_si,
-    gait_asymmetry,
     symmetry_index,
 )
 from vidgait.sequence import PoseSequence
@@ -36,10 +34,7 @@ def _stance_si(truth):
 
 def _film(truth, view="side", *, noise=1.0, seed=0, **kw):
     """Film from 8 m: the walker is ~315 px tall, so 1 px of noise is ~2 px at a typical framing."""
-    c = walkway_centre(truth)
-    cam = {"side": Camera.side(c, distance=8.0), "front": Camera.front(c, distance=8.0),
-           "back": Camera.back(c, distance=8.0)}[view]
-    return to_pose_sequence(truth, cam, noise_px=noise, seed=seed, **kw)
+    return film(truth, view, noise_px=noise, seed=seed, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +212,8 @@ def test_random_walkers_side_view(cadence, severity, side, noise, seed, on):
                    painful_side=side if severity else None, limp_severity=severity,
                    duration_s=10.0)
     truth = simulate(p)
-    seq = to_pose_sequence(truth, Camera.side(walkway_centre(truth), on=on, distance=8.0),
-                           noise_px=noise, seed=seed, swap_rate=0.01, dropout_rate=0.02)
+    seq = film(truth, camera={"on": on}, noise_px=noise, seed=seed, swap_rate=0.01,
+               dropout_rate=0.02)
     g = analyze(seq, height_cm=170)
     st_ = g.spatiotemporal
     if st_["left"] == NOT_MEASURABLE:  # dropouts cut the walk into passes too short for a stride
@@ -244,38 +239,3 @@ def test_random_walkers_side_view(cadence, severity, side, noise, seed, on):
         assert g.limp["favoured_side"] != side
     if severity == 0:
         assert g.limp["verdict"] == "no limp"
-
-
-# ----------------------------------------------------------------------------- limp maths
-def test_symmetry_formulas():
-    assert symmetry_index(1.0, 1.0) == 0.0
-    assert symmetry_index(0.5, 0.6) == pytest.approx(100 * 0.1 / 0.55)
-    assert gait_asymmetry(0.4, 0.4) == 0.0
-    assert gait_asymmetry(0.4, 0.5) == pytest.approx(100 * np.log(1.25))
-
-
-def test_limp_threshold_comes_from_variability():
-    rng = np.random.default_rng(0)
-    base = {"step_time_s": 0.57, "stance_time_s": 0.68, "single_support_time_s": 0.45,
-            "swing_time_s": 0.45}
-
-    def strides(scale, sd, n=8):
-        return {k: v * scale + rng.normal(0, sd, n) for k, v in base.items()}
-
-    # 6 % shorter right stance: a limp when strides are steady ...
-    steady = assess_limp({"left": strides(1.0, 0.005), "right": strides(0.94, 0.005)}, 0.02)
-    assert steady.verdict == "limp" and steady.suspected_painful_side == "right"
-    assert steady.favoured_side == "left" and steady.confidence > 0.9
-    # ... but not when stride-to-stride variability is as large as the difference
-    noisy = assess_limp({"left": strides(1.0, 0.12, n=6), "right": strides(0.94, 0.12, n=6)}, 0.02)
-    assert noisy.verdict == "no limp"
-    # ... nor when it is below the timing resolution
-    coarse = assess_limp({"left": strides(1.0, 0.005), "right": strides(0.94, 0.005)}, 0.06)
-    assert coarse.verdict == "no limp"
-    few = assess_limp({"left": strides(1.0, 0.005, n=2), "right": strides(0.9, 0.005, n=2)}, 0.02)
-    assert few.verdict == "not measurable"
-
-
-def test_bootstrap_is_deterministic():
-    a, b = np.array([1.0, 1.1, 0.9]), np.array([1.2, 1.3, 1.1])
-    assert np.array_equal(bootstrap_si(a, b), bootstrap_si(a, b))

@@ -1,0 +1,1 @@
+"""Tests of :mod:`vidgait.kinematics`, one file per module."""

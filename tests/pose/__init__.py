@@ -1,0 +1,1 @@
+"""Tests of :mod:`vidgait.pose`, one file per module."""
