@@ -11,9 +11,9 @@ import numpy as np
 
 from tests.helpers import write_video
 from vidgait import landmarks as L
-from vidgait.overlay import COLOURS, H264Writer, draw_skeleton, write_overlay
+from vidgait.overlay import COLOURS, draw_skeleton, write_overlay
 from vidgait.sequence import PoseSequence
-from vidgait.video import iter_frames, probe
+from vidgait.video import H264Writer, iter_frames, probe
 
 
 def standing_person(w: int, h: int) -> np.ndarray:

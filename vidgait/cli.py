@@ -200,7 +200,7 @@ def _cmd_phantom(args: argparse.Namespace) -> int:
 def _cmd_live(args: argparse.Namespace) -> int:
     from vidgait.live.camera import run_camera
     from vidgait.live.processor import LiveConfig
-    from vidgait.overlay import H264Writer
+    from vidgait.video import H264Writer
 
     source: int | str = int(args.source) if args.source.isdigit() else args.source
     writer = None

@@ -159,7 +159,7 @@ def write_video(frames: Iterable[np.ndarray], path: str | Path, fps: float, *, c
         ``n_frames``, ``width``, ``height``, ``fps``, ``codec``, ``pix_fmt``, ``crf``, ``noise``,
         ``seed``.
     """
-    from vidgait.overlay import H264Writer
+    from vidgait.video import H264Writer
 
     rng = np.random.default_rng(seed)
     rate = Fraction(fps).limit_denominator(1001)

@@ -16,9 +16,9 @@ import cv2
 import numpy as np
 
 from vidgait.landmarks import INDEX
-from vidgait.overlay import COLOURS, H264Writer, draw_skeleton
+from vidgait.overlay import COLOURS, draw_skeleton
 from vidgait.sequence import PoseSequence
-from vidgait.video import iter_frames, probe
+from vidgait.video import H264Writer, iter_frames, probe
 
 #: face landmarks (nose, eyes, ears, mouth): MediaPipe indices 0..10
 FACE = np.arange(11)
