@@ -1,4 +1,4 @@
-"""Overlay: skeleton drawn in the patient's side colours, written as browser-playable H.264."""
+"""Skeleton video (`vidgait overlay`): skeleton drawn in the patient's side colours, written as browser-playable H.264."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import numpy as np
 
 from tests.helpers import write_video
 from vidgait import landmarks as L
-from vidgait.overlay import COLOURS, draw_skeleton, write_overlay
+from vidgait.render.annotate import write_annotated
+from vidgait.render.skeleton import COLOURS, draw_skeleton
 from vidgait.sequence import PoseSequence
 from vidgait.video import H264Writer, iter_frames, probe
 
@@ -35,7 +36,7 @@ def test_draw_uses_patient_side_colours() -> None:
     assert rgb[5, 5].sum() == 0  # nothing drawn where there are no landmarks (NaN)
 
 
-def test_write_overlay_is_h264_with_same_timing(tmp_path: Path) -> None:
+def test_plain_annotated_video_is_h264_with_same_timing(tmp_path: Path) -> None:
     pts = [0, 40, 70, 120, 150] + [150 + 33 * k for k in range(1, 71)]  # variable frame rate
     video = write_video(tmp_path / "in.mp4", n_frames=len(pts), width=160, height=120,
                         pts_ms=pts)
@@ -44,7 +45,7 @@ def test_write_overlay_is_h264_with_same_timing(tmp_path: Path) -> None:
     seq.image[10:20] = standing_person(160, 120)
     seq.visibility[10:20] = 0.9
     seq.found[10:20] = True
-    out = write_overlay(video, seq, tmp_path / "out.mp4")
+    out = write_annotated(video, seq, tmp_path / "out.mp4")
     info = probe(out)
     assert info.codec == "h264" and (info.width, info.height) == (160, 120)
     with av.open(str(out)) as c:

@@ -141,11 +141,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_overlay(args: argparse.Namespace) -> int:
-    from vidgait.overlay import write_overlay
+    from vidgait.render.annotate import write_annotated
     from vidgait.sequence import PoseSequence
 
     seq = PoseSequence.load(args.poses)
-    out = write_overlay(args.video, seq, args.output)
+    out = write_annotated(args.video, seq, args.output)
     print(f"{out}: annotated video (H.264)")
     return EXIT_OK
 
