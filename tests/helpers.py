@@ -1,5 +1,5 @@
-"""Shared test builders: small videos the tests write themselves, walker reports, the optional
-real clips, a Streamlit server and the test browser's flags. Fixtures live in ``conftest.py``."""
+"""Shared test builders: small videos the tests write themselves, a standing person's landmarks,
+walker reports, the optional real clips, a Streamlit server and the test browser's flags. Fixtures live in ``conftest.py``."""
 
 from __future__ import annotations
 
@@ -152,3 +152,16 @@ def write_video(path: Path, *, n_frames: int = 75, width: int = 64, height: int 
         for packet in s.encode():
             c.mux(packet)
     return path
+
+
+def standing_person(width: int, height: int) -> np.ndarray:
+    """(33, 3) image landmarks in pixels of a ``width`` x ``height`` frame: shoulders, hips,
+    knees and ankles of a person standing facing the camera (patient's left on the image right);
+    every other landmark NaN."""
+    from vidgait.landmarks import INDEX, N_LANDMARKS
+
+    img = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+    for side, x in (("left", 0.55 * width), ("right", 0.45 * width)):
+        for part, y in (("shoulder", 0.3), ("hip", 0.55), ("knee", 0.72), ("ankle", 0.9)):
+            img[INDEX[f"{side}_{part}"]] = (x, y * height, 0)
+    return img
