@@ -21,7 +21,7 @@ from vidgait.phantom import (
     save_truth,
     truth_path_for,
 )
-from vidgait.synth.walker import Camera, GaitParams, simulate, walkway_centre
+from vidgait.synth import Camera, GaitParams, simulate, walkway_centre
 
 BODY_POINTS = [INDEX[f"{s}_{j}"] for s in ("left", "right")
                for j in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")] + [INDEX["nose"]]

@@ -163,7 +163,7 @@ def _size(text: str) -> tuple[int, int]:
 def _cmd_phantom(args: argparse.Namespace) -> int:
     from vidgait.phantom import render_clip
     from vidgait.phantom.setup import RecordingSetup
-    from vidgait.synth.walker import GaitParams, simulate
+    from vidgait.synth import GaitParams, simulate
 
     width, height = args.size
     try:

@@ -309,7 +309,7 @@ def render_clip(params: Any, camera: Any, out_path: str | Path, *, noise: float 
     PhantomClip
         Paths, truth, frame size, fps, frame count and render speed.
     """
-    from vidgait.synth.walker import Camera, simulate
+    from vidgait.synth import Camera, simulate
 
     walk = simulate(params)
     if camera is None:

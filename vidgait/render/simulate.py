@@ -116,7 +116,7 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
     progress : callable, optional
         ``progress(stage, fraction, text)`` with stages ``rendering``, ``pose``, ``analysis``.
     **gait
-        Extra :class:`vidgait.synth.walker.GaitParams` fields (e.g. ``painful_side="right"``,
+        Extra :class:`vidgait.synth.GaitParams` fields (e.g. ``painful_side="right"``,
         ``limp_severity=0.8``).
 
     Returns
@@ -130,7 +130,7 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
     from vidgait.phantom.validate import compare
     from vidgait.pose import PoseOptions, estimate_poses
     from vidgait.report import build_report
-    from vidgait.synth.walker import GaitParams, simulate
+    from vidgait.synth import GaitParams, simulate
     from vidgait.video import VideoLimits
 
     def say(stage: str, frac: float, text: str) -> None:
