@@ -11,7 +11,6 @@ from vidgait.landmarks import INDEX
 from vidgait.phantom import (
     BodyShape,
     PhantomTruth,
-    PinholeView,
     Primitives,
     build_figure,
     height_in_pixels,
@@ -61,15 +60,15 @@ def _cameras(walk, width=320, height=180):
 @pytest.mark.parametrize("name", ["side", "front", "back", "oblique"])
 def test_view_projects_like_walker_camera(walk, name):
     cam = _cameras(walk)[name]
-    view = PinholeView.from_camera(cam)
-    uv_cam, depth_cam = cam.project(walk.landmarks)
-    np.testing.assert_allclose(view.project(walk.landmarks), uv_cam, atol=1e-9)
-    np.testing.assert_allclose(view.depth(walk.landmarks), depth_cam, atol=1e-9)
-    np.testing.assert_allclose(view.position, cam.position, atol=1e-12)
+    xc = (walk.landmarks - np.asarray(cam.position)) @ cam.rotation().T
+    uv_cam = cam.focal_px * xc[..., :2] / xc[..., 2:] + np.array([cam.width, cam.height]) / 2
+    np.testing.assert_allclose(cam.project(walk.landmarks), uv_cam, atol=1e-9)
+    np.testing.assert_allclose(cam.depth(walk.landmarks), xc[..., 2], atol=1e-9)
+    np.testing.assert_allclose(-cam.rotation().T @ cam.translation, cam.position, atol=1e-12)
 
 
 def test_gl_matrices_reproduce_pixel_projection(walk):
-    view = PinholeView.from_camera(_cameras(walk)["oblique"])
+    view = _cameras(walk)["oblique"]
     pts = walk.landmarks.reshape(-1, 3)
     hom = np.c_[pts, np.ones(len(pts))] @ (view.gl_projection() @ view.gl_view()).T.astype(float)
     ndc = hom[:, :3] / hom[:, 3:]
@@ -79,14 +78,14 @@ def test_gl_matrices_reproduce_pixel_projection(walk):
 
 
 def test_view_dict_round_trip(walk):
-    view = PinholeView.from_camera(_cameras(walk)["side"])
-    back = PinholeView.from_dict(json.loads(json.dumps(view.to_dict())))
+    view = _cameras(walk)["side"]
+    back = Camera.from_dict(json.loads(json.dumps(view.to_dict())))
     np.testing.assert_allclose(back.project(walk.landmarks), view.project(walk.landmarks))
 
 
 def test_height_in_pixels_matches_focal_over_depth(walk):
     cam = _cameras(walk)["side"]
-    view = PinholeView.from_camera(cam)
+    view = cam
     hpx = height_in_pixels(view, walk.landmarks, 1.70)
     mid = 0.5 * (walk.landmarks[:, 23] + walk.landmarks[:, 24])
     np.testing.assert_allclose(hpx, cam.focal_px * 1.70 / view.depth(mid), rtol=0.02)
@@ -117,7 +116,7 @@ def test_backdrop_wall_is_behind_the_walk(walk):
     from vidgait.phantom.gl import Backdrop
 
     for cam in _cameras(walk).values():
-        view = PinholeView.from_camera(cam)
+        view = cam
         bd = Backdrop.behind(view, walk.landmarks.reshape(-1, 3))
         dist = (walk.landmarks.reshape(-1, 3) - bd.wall_point) @ bd.wall_normal
         assert dist.min() > 1.0  # all points in front of the wall
@@ -127,8 +126,7 @@ def test_backdrop_wall_is_behind_the_walk(walk):
 # ------------------------------------------------------------------------------- truth file
 def _fake_truth(n=4):
     rng = np.random.default_rng(1)
-    view = PinholeView.from_look_at((0, -5, 1), (0, 0, 1), (0, 0, 1), focal_px=500, width=64,
-                                    height=48)
+    view = Camera((0, -5, 1), (0, 0, 1), (0, 0, 1), focal_px=500, width=64, height=48)
     lm = rng.normal(size=(n, 33, 3))
     return PhantomTruth(t=np.arange(n) / 30, landmarks_3d=lm, landmarks_2d=view.project(lm),
                         depth=view.depth(lm), height_px=np.full(n, 100.0), height_m=1.7,
@@ -190,7 +188,7 @@ def test_rendered_markers_sit_on_truth_pixels(walk, gl_ctx):
     from vidgait.phantom.gl import Renderer
 
     cam = _cameras(walk, 640, 360)["oblique"]
-    view = PinholeView.from_camera(cam)
+    view = cam
     pts = walk.landmarks[10][BODY_POINTS]
     prim = Primitives()
     for p in pts:
@@ -209,7 +207,7 @@ def test_figure_silhouette_contains_projected_joints(walk, gl_ctx):
     from vidgait.phantom.gl import Renderer
 
     for name, cam in _cameras(walk, 320, 180).items():
-        view = PinholeView.from_camera(cam)
+        view = cam
         lm = walk.landmarks[15]
         with Renderer(view, None, samples=0, ctx=gl_ctx) as r:
             mask = r.render_mask(build_figure(lm, 1.70))
@@ -228,7 +226,7 @@ def test_figure_silhouette_contains_projected_joints(walk, gl_ctx):
 
 def test_render_smoke_small(walk, gl_ctx):
     cam = _cameras(walk, 192, 108)["side"]
-    view = PinholeView.from_camera(cam)
+    view = cam
     frames = list(render_frames(walk.landmarks[:3], view, height_m=1.70))
     assert len(frames) == 3
     f = frames[0]
@@ -264,7 +262,7 @@ def test_render_clip_properties(tmp_path, gl_ctx, fps, size, seconds):
     assert len(frames) == n
     assert float(frames[-1].time) == pytest.approx((n - 1) / fps, abs=1e-3)
     truth = load_truth(clip.video_path)
-    np.testing.assert_allclose(truth.landmarks_2d, cam.project(w.landmarks)[0], atol=2e-3)
+    np.testing.assert_allclose(truth.landmarks_2d, cam.project(w.landmarks), atol=2e-3)
     np.testing.assert_allclose(truth.landmarks_3d, w.landmarks, atol=1e-5)
     assert truth.summary["limp_side"] == "right"
     assert truth.params["painful_side"] == "right"

@@ -144,7 +144,8 @@ def test_variable_frame_rate_timestamps():
 
 def test_side_camera_geometry(normal):
     cam = Camera.side(walkway_centre(normal), on="left", distance=5.0)
-    uv, depth = cam.project(np.asarray(cam.look_at)[None])
+    target = np.asarray(cam.look_at)[None]
+    uv, depth = cam.project(target), cam.depth(target)
     assert np.allclose(uv[0], [cam.width / 2, cam.height / 2])
     assert depth[0] == pytest.approx(5.0)
     seq = to_pose_sequence(normal, cam)

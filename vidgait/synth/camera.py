@@ -1,13 +1,25 @@
-"""The pinhole camera that films the synthetic walker, and where to aim it.
+"""The pinhole camera that films the synthetic walker: where it stands, and its matrices.
 
-Lab metres (x progression, y the walker's left, z up); camera axes x right, y down, z forward
-(OpenCV); pixels with the principal point at the image centre, focal length in pixels.
+One camera model for the whole synthetic side of vidgait: :func:`vidgait.synth.to_pose_sequence`
+projects the walker's landmarks with it, and the phantom (:mod:`vidgait.phantom`) rasterises the
+walker through the same camera's OpenGL matrices and writes the same projections as truth, so a
+landmark's truth pixel and its rendered pixel coincide.
+
+Units and conventions
+---------------------
+* Lab frame: metres, right-handed, x = direction of progression, y = the walker's left, z = up,
+  floor at z = 0 (as in :mod:`vidgait.synth.body`).
+* Camera axes (OpenCV): x to the image right, y down, z forward along the optical axis;
+  ``X_cam = rotation() @ (X_lab - position)`` = ``rotation() @ X_lab + translation``.
+* Pixels are continuous: pixel ``(i, j)`` covers ``[i, i+1) x [j, j+1)``, so the image centre
+  (the principal point) is ``(W/2, H/2)``, as MediaPipe's ``x * width``. Pixels are square: one
+  focal length ``focal_px``, in pixels.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -102,7 +114,8 @@ class Camera:
         return cls.side(c, **kwargs)
 
     def rotation(self) -> np.ndarray:
-        """(3,3) lab-to-camera rotation; camera axes x right, y down, z forward (OpenCV)."""
+        """(3,3) lab-to-camera rotation; rows are the camera x (right), y (down) and z (forward)
+        axes in lab coordinates (OpenCV)."""
         f = np.asarray(self.look_at, float) - np.asarray(self.position, float)
         f /= np.linalg.norm(f)
         r = np.cross(f, np.asarray(self.up, float))
@@ -110,15 +123,124 @@ class Camera:
         d = np.cross(f, r)
         return np.stack([r, d, f])
 
+    @property
+    def translation(self) -> np.ndarray:
+        """(3,) lab-to-camera translation, metres: ``X_cam = rotation() @ X_lab + translation``."""
+        return -self.rotation() @ np.asarray(self.position, dtype=np.float64)
+
+    @property
+    def forward(self) -> np.ndarray:
+        """(3,) unit viewing direction in lab coordinates."""
+        return self.rotation()[2]
+
+    @property
+    def fx(self) -> float:
+        """Horizontal focal length, pixels (square pixels: equals ``fy`` and ``focal_px``)."""
+        return float(self.focal_px)
+
+    @property
+    def fy(self) -> float:
+        """Vertical focal length, pixels."""
+        return float(self.focal_px)
+
+    @property
+    def cx(self) -> float:
+        """Principal point x, pixels (the image centre, ``width / 2``)."""
+        return self.width / 2.0
+
+    @property
+    def cy(self) -> float:
+        """Principal point y, pixels (the image centre, ``height / 2``)."""
+        return self.height / 2.0
+
     def to_camera(self, points: np.ndarray) -> np.ndarray:
         """Lab points (...,3) in camera coordinates (...,3), metres."""
         return (np.asarray(points, float) - np.asarray(self.position, float)) @ self.rotation().T
 
-    def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pixel coordinates (...,2) and depth along the optical axis (...,) in metres."""
-        pc = self.to_camera(points)
-        z = pc[..., 2]
+    def depth(self, points: np.ndarray) -> np.ndarray:
+        """Distance along the optical axis of lab points (...,3), metres, shape (...)."""
+        return self.to_camera(points)[..., 2]
+
+    def project(self, points: np.ndarray) -> np.ndarray:
+        """Pixel coordinates (...,2) of lab points (...,3); NaN for points behind the camera."""
+        cam = self.to_camera(points)
+        z = cam[..., 2]
         with np.errstate(divide="ignore", invalid="ignore"):
-            uv = self.focal_px * pc[..., :2] / z[..., None]
-        uv = uv + np.array([self.width / 2, self.height / 2])
-        return uv, z
+            u = self.fx * cam[..., 0] / z + self.cx
+            v = self.fy * cam[..., 1] / z + self.cy
+        uv = np.stack([u, v], axis=-1)
+        uv[z <= 1e-9] = np.nan
+        return uv
+
+    # ------------------------------------------------------------------------------- OpenGL
+    def gl_view(self) -> np.ndarray:
+        """4x4 OpenGL view matrix (eye looks down -z, y up), float32, row-major."""
+        flip = np.diag([1.0, -1.0, -1.0])
+        m = np.eye(4)
+        m[:3, :3] = flip @ self.rotation()
+        m[:3, 3] = flip @ self.translation
+        return m.astype(np.float32)
+
+    def gl_projection(self, near: float = 0.05, far: float = 200.0) -> np.ndarray:
+        """4x4 OpenGL projection matrix matching :meth:`project` pixel for pixel.
+
+        Parameters
+        ----------
+        near, far : float
+            Clip distances in metres.
+
+        Returns
+        -------
+        (4, 4) float32
+            Row-major projection matrix; GL window coordinates equal :meth:`project` pixels.
+        """
+        w, h = float(self.width), float(self.height)
+        cx, cy = self.cx, self.cy  # GL window pixel centres are at i + 0.5, like ours
+        p = np.zeros((4, 4))
+        p[0, 0] = 2.0 * self.fx / w
+        p[0, 2] = 1.0 - 2.0 * cx / w
+        p[1, 1] = 2.0 * self.fy / h
+        p[1, 2] = 2.0 * cy / h - 1.0
+        p[2, 2] = -(far + near) / (far - near)
+        p[2, 3] = -2.0 * far * near / (far - near)
+        p[3, 2] = -1.0
+        return p.astype(np.float32)
+
+    # ------------------------------------------------------------------------- as matrices
+    def to_dict(self) -> dict[str, Any]:
+        """The camera as matrices, JSON-serialisable: ``rotation`` (3x3), ``translation`` (m),
+        ``fx``, ``fy``, ``cx``, ``cy`` (pixels), ``width``, ``height`` (the phantom truth file's
+        ``view``; see :meth:`from_dict`)."""
+        return {
+            "rotation": self.rotation().tolist(),
+            "translation": self.translation.tolist(),
+            "fx": self.fx, "fy": self.fy, "cx": self.cx, "cy": self.cy,
+            "width": int(self.width), "height": int(self.height),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Camera:
+        """Rebuild a camera written by :meth:`to_dict`.
+
+        The position is ``-rotation.T @ translation``, the look-at point one metre along the
+        optical axis and ``up`` the image's up direction, so the rebuilt camera projects like the
+        original (to rounding, ~1e-12 px).
+
+        Raises
+        ------
+        ValueError
+            If the matrices are not those of this model (square pixels, principal point at the
+            image centre).
+        """
+        rot = np.asarray(data["rotation"], dtype=np.float64)
+        t = np.asarray(data["translation"], dtype=np.float64)
+        width, height = int(data["width"]), int(data["height"])
+        fx, fy = float(data["fx"]), float(data["fy"])
+        if not (np.isclose(fx, fy) and np.isclose(float(data["cx"]), width / 2.0)
+                and np.isclose(float(data["cy"]), height / 2.0)):
+            raise ValueError("camera matrices need square pixels and the principal point at the "
+                             f"image centre, got fx={fx}, fy={fy}, cx={data['cx']}, "
+                             f"cy={data['cy']}")
+        pos = -rot.T @ t
+        return cls(position=tuple(map(float, pos)), look_at=tuple(map(float, pos + rot[2])),
+                   up=tuple(map(float, -rot[1])), focal_px=fx, width=width, height=height)

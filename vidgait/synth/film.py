@@ -67,9 +67,9 @@ def to_pose_sequence(truth: WalkerTruth, camera: Camera | None = None, *, noise_
     rng = np.random.default_rng(seed)
     lm = truth.landmarks
     n = lm.shape[0]
-    uv, depth = cam.project(lm)
+    uv, depth = cam.project(lm), cam.depth(lm)
     hip = 0.5 * (lm[:, INDEX["left_hip"]] + lm[:, INDEX["right_hip"]])
-    _, hip_depth = cam.project(hip)
+    hip_depth = cam.depth(hip)
     vis = _visibility(depth, hip_depth)
     rel = depth - hip_depth[:, None]
     image = np.concatenate([uv, (cam.focal_px * rel / hip_depth[:, None])[..., None]], axis=2)
