@@ -1,5 +1,6 @@
 """Shared test builders: small videos the tests write themselves, a standing person's landmarks,
-walker reports, the optional real clips, a Streamlit server and the test browser's flags. Fixtures live in ``conftest.py``."""
+walker reports and cameras, the optional real clips, a Streamlit server and the test browser's
+flags. Fixtures live in ``conftest.py``."""
 
 from __future__ import annotations
 
@@ -165,3 +166,17 @@ def standing_person(width: int, height: int) -> np.ndarray:
         for part, y in (("shoulder", 0.3), ("hip", 0.55), ("knee", 0.72), ("ankle", 0.9)):
             img[INDEX[f"{side}_{part}"]] = (x, y * height, 0)
     return img
+
+
+def walker_cameras(walk, width: int = 320, height: int = 180) -> dict:
+    """Side, front, back and oblique cameras aimed at ``walk``'s walkway (front and back
+    portrait: ``height`` x ``width``)."""
+    from vidgait.synth import Camera, walkway_centre
+
+    c = walkway_centre(walk)
+    return {
+        "side": Camera.side(c, width=width, height=height),
+        "front": Camera.front(c, width=height, height=width),
+        "back": Camera.back(c, width=height, height=width),
+        "oblique": Camera.oblique(c, width=width, height=height),
+    }
