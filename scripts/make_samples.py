@@ -22,7 +22,7 @@ from pathlib import Path
 
 from vidgait.phantom import render_clip
 from vidgait.phantom.setup import RecordingSetup
-from vidgait.synth.walker import Camera, GaitParams, simulate
+from vidgait.synth import Camera, GaitParams, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 DURATION_S = 5.5  # front clip

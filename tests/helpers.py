@@ -1,6 +1,7 @@
 """Shared test builders: small videos the tests write themselves, the filmed synthetic walker,
-walker reports, the optional real clips, a Streamlit server, the test browser's flags, fake
-pose-model bundles and a local HTTP file server. Fixtures live in ``conftest.py``."""
+a standing person's landmarks, walker reports and cameras, the optional real clips, a Streamlit
+server, the test browser's flags, fake pose-model bundles and a local HTTP file server. Fixtures
+live in ``conftest.py``."""
 
 from __future__ import annotations
 
@@ -242,3 +243,30 @@ def file_server(files: dict[str, bytes]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def standing_person(width: int, height: int) -> np.ndarray:
+    """(33, 3) image landmarks in pixels of a ``width`` x ``height`` frame: shoulders, hips,
+    knees and ankles of a person standing facing the camera (patient's left on the image right);
+    every other landmark NaN."""
+    from vidgait.landmarks import INDEX, N_LANDMARKS
+
+    img = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+    for side, x in (("left", 0.55 * width), ("right", 0.45 * width)):
+        for part, y in (("shoulder", 0.3), ("hip", 0.55), ("knee", 0.72), ("ankle", 0.9)):
+            img[INDEX[f"{side}_{part}"]] = (x, y * height, 0)
+    return img
+
+
+def walker_cameras(walk, width: int = 320, height: int = 180) -> dict:
+    """Side, front, back and oblique cameras aimed at ``walk``'s walkway (front and back
+    portrait: ``height`` x ``width``)."""
+    from vidgait.synth import Camera, walkway_centre
+
+    c = walkway_centre(walk)
+    return {
+        "side": Camera.side(c, width=width, height=height),
+        "front": Camera.front(c, width=height, height=width),
+        "back": Camera.back(c, width=height, height=width),
+        "oblique": Camera.oblique(c, width=width, height=height),
+    }

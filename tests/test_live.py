@@ -34,8 +34,8 @@ from vidgait.live.guidance import (
     view_advice,
 )
 from vidgait.live.metrics import FeedbackState, RollingMetrics
-from vidgait.overlay import COLOURS
 from vidgait.pose.tracking import Candidate
+from vidgait.render.skeleton import COLOURS
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
 from vidgait.video import iter_frames, probe
 

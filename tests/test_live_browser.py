@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, REPO, streamlit_app
-from vidgait.overlay import COLOURS
+from vidgait.render.skeleton import COLOURS
 from vidgait.video import iter_frames
 
 APP = Path(__file__).resolve().parent / "live_browser_app.py"

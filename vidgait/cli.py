@@ -147,11 +147,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_overlay(args: argparse.Namespace) -> int:
-    from vidgait.overlay import write_overlay
+    from vidgait.render.annotate import write_annotated
     from vidgait.sequence import PoseSequence
 
     seq = PoseSequence.load(args.poses)
-    out = write_overlay(args.video, seq, args.output)
+    out = write_annotated(args.video, seq, args.output)
     print(f"{out}: annotated video (H.264)")
     return EXIT_OK
 
@@ -169,7 +169,7 @@ def _size(text: str) -> tuple[int, int]:
 def _cmd_phantom(args: argparse.Namespace) -> int:
     from vidgait.phantom import render_clip
     from vidgait.phantom.setup import RecordingSetup
-    from vidgait.synth.walker import GaitParams, simulate
+    from vidgait.synth import GaitParams, simulate
 
     width, height = args.size
     try:
@@ -206,7 +206,7 @@ def _cmd_phantom(args: argparse.Namespace) -> int:
 def _cmd_live(args: argparse.Namespace) -> int:
     from vidgait.live.camera import run_camera
     from vidgait.live.processor import LiveConfig
-    from vidgait.overlay import H264Writer
+    from vidgait.video import H264Writer
 
     source: int | str = int(args.source) if args.source.isdigit() else args.source
     writer = None

@@ -141,7 +141,7 @@ def test_condition_with_variable_frame_rate_and_a_long_gap(walk):
     assert not c.valid[gap].any()
     # filtered landmarks follow the truth (same instants) to within a few pixels
     cam = Camera.side(walkway_centre(truth), distance=8.0)
-    uv, _ = cam.project(simulate(GaitParams(timestamps=tuple(c.t))).landmarks)
+    uv = cam.project(simulate(GaitParams(timestamps=tuple(c.t))).landmarks)
     k = INDEX["left_knee"]
     assert np.nanmax(np.abs(c.image[c.valid, k] - uv[c.valid, k])) < 6.0
     assert 0.5 < c.noise_px[k] < 2.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +110,16 @@ def test_no_person_is_refused(tmp_path: Path) -> None:
     video = write_video(tmp_path / "empty_room.mp4", n_frames=75, width=320, height=240)
     with pytest.raises(NoPersonError, match="No person"):
         estimate_poses(video, options=PoseOptions(num_poses=1))
+
+
+def test_cli_pose_on_empty_scene_exits_2(tmp_path: Path) -> None:
+    video = write_video(tmp_path / "room.mp4", n_frames=75, width=320, height=240)
+    r = subprocess.run([sys.executable, "-m", "vidgait.cli", "pose", str(video), "-o",
+                        str(tmp_path / "p.npz"), "-q", "--num-poses", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, r.stderr
+    assert "No person" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "p.npz").exists()
 
 
 @pytest.mark.shared

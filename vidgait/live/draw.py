@@ -1,6 +1,6 @@
 """The live overlay: skeleton, recording guidance, rolling metrics and the biofeedback badge.
 
-Sides are the PATIENT's: the skeleton keeps :mod:`vidgait.overlay`'s colours (left blue, right
+Sides are the PATIENT's: the skeleton is drawn by :mod:`vidgait.render.skeleton` (left blue, right
 orange) and the numbers come from the unmirrored analysis. When the display is mirrored (a selfie
 preview) only the picture and the landmark x coordinates are flipped here, for display; text is
 drawn after the flip, so it stays readable.
@@ -17,7 +17,7 @@ import numpy as np
 
 from vidgait.live.guidance import Advice
 from vidgait.live.metrics import METRICS, FeedbackState, RollingMetrics
-from vidgait.overlay import draw_skeleton
+from vidgait.render.skeleton import draw_skeleton
 
 RED = (230, 40, 40)
 GREEN = (30, 180, 60)

@@ -2,7 +2,7 @@
 
 The recording holds the frames as the camera delivered them (never the overlay, never mirrored),
 so it can go through the full upload analysis afterwards. Timestamps are kept in milliseconds
-relative to the first recorded frame (:class:`vidgait.overlay.H264Writer`), so a camera's variable
+relative to the first recorded frame (:class:`vidgait.video.H264Writer`), so a camera's variable
 frame rate stays true.
 
 Encoding runs in its own thread behind a bounded queue, so a slow encoder never stalls the frame
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vidgait.overlay import H264Writer
+from vidgait.video import H264Writer
 
 log = logging.getLogger(__name__)
 

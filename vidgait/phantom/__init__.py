@@ -2,9 +2,9 @@
 
 Like an imaging phantom, it is a test object with exact truth: :mod:`vidgait.synth.walker` moves the
 body, this package dresses it as a human-looking mannequin, films it with the walker's pinhole
-camera (OpenGL through moderngl on a headless EGL context, Mesa's CPU rasteriser) and writes an
-H.264 mp4 plus a ``.truth.json`` with the 3D landmarks, their pixel projections, the angles,
-events and summary. See ``docs/phantom.md``.
+camera (:class:`vidgait.synth.Camera`; OpenGL through moderngl on a headless EGL context, Mesa's
+CPU rasteriser) and writes an H.264 mp4 plus a ``.truth.json`` with the 3D landmarks, their pixel
+projections, the angles, events and summary. See ``docs/phantom.md``.
 
 Heavy imports (moderngl, av, mediapipe) happen inside the functions that need them.
 """
@@ -21,10 +21,9 @@ from vidgait.phantom.clip import (
 )
 from vidgait.phantom.figure import BodyShape, Primitives, build_figure
 from vidgait.phantom.truth import PhantomTruth, load_truth, save_truth, truth_path_for
-from vidgait.phantom.view import PinholeView
 
 __all__ = [
-    "BodyShape", "PhantomClip", "PhantomTruth", "PinholeView", "Primitives", "build_figure",
+    "BodyShape", "PhantomClip", "PhantomTruth", "Primitives", "build_figure",
     "height_in_pixels", "load_truth", "project_landmarks", "render_clip", "render_frames",
     "render_sequence", "render_walker", "save_truth", "truth_path_for", "write_video",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import numpy as np
 
 from vidgait.phantom.figure import BodyShape, body_height, build_figure
 from vidgait.phantom.truth import PhantomTruth, save_truth, truth_path_for
-from vidgait.phantom.view import PinholeView
+from vidgait.synth.camera import Camera
 
 
 @dataclass(eq=False)
@@ -53,18 +52,18 @@ class PhantomClip:
         return self.n_frames / self.fps
 
 
-def project_landmarks(view: PinholeView, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def project_landmarks(view: Camera, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pixels ``(T, 33, 2)`` and depths ``(T, 33)`` of landmarks ``(T, 33, 3)``."""
     lm = np.asarray(landmarks, dtype=np.float64)
     return view.project(lm), view.depth(lm)
 
 
-def height_in_pixels(view: PinholeView, landmarks: np.ndarray, height_m: float) -> np.ndarray:
+def height_in_pixels(view: Camera, landmarks: np.ndarray, height_m: float) -> np.ndarray:
     """Per-frame body height in pixels: a vertical of ``height_m`` standing under the mid-hip.
 
     Parameters
     ----------
-    view : PinholeView
+    view : Camera
         The camera.
     landmarks : (T, 33, 3) array_like
         Landmarks in the lab frame (z up, floor at 0).
@@ -85,7 +84,7 @@ def height_in_pixels(view: PinholeView, landmarks: np.ndarray, height_m: float) 
     return np.linalg.norm(view.project(top) - view.project(base), axis=-1)
 
 
-def render_frames(landmarks: np.ndarray, view: PinholeView, *, height_m: float | None = None,
+def render_frames(landmarks: np.ndarray, view: Camera, *, height_m: float | None = None,
                   backdrop: Any = "auto", samples: int = 4,
                   shape: BodyShape | None = None) -> Iterator[np.ndarray]:
     """Render a landmark sequence frame by frame.
@@ -94,7 +93,7 @@ def render_frames(landmarks: np.ndarray, view: PinholeView, *, height_m: float |
     ----------
     landmarks : (T, 33, 3) array_like
         Landmarks in the lab frame.
-    view : PinholeView
+    view : Camera
         The camera.
     height_m : float, optional
         Body height (sizes the limbs); estimated once from the ears' height over the clip when
@@ -159,7 +158,7 @@ def write_video(frames: Iterable[np.ndarray], path: str | Path, fps: float, *, c
         ``n_frames``, ``width``, ``height``, ``fps``, ``codec``, ``pix_fmt``, ``crf``, ``noise``,
         ``seed``.
     """
-    from vidgait.overlay import H264Writer
+    from vidgait.video import H264Writer
 
     rng = np.random.default_rng(seed)
     rate = Fraction(fps).limit_denominator(1001)
@@ -183,7 +182,7 @@ def write_video(frames: Iterable[np.ndarray], path: str | Path, fps: float, *, c
             "seed": seed}
 
 
-def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: PinholeView,
+def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: Camera,
                     out_path: str | Path, *, height_m: float, fps: float, noise: float = 0.0,
                     crf: int = 23, seed: int | None = None, samples: int = 4,
                     preset: str = "medium", truth_fields: dict[str, Any] | None = None,
@@ -196,7 +195,7 @@ def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: PinholeView,
         Landmarks in the lab frame (metres; x progression, y left, z up, floor z = 0).
     t : (T,) array_like
         Frame times in seconds.
-    view : PinholeView
+    view : Camera
         The camera.
     out_path : str or Path
         Output ``.mp4``; the truth goes to ``<stem>.truth.json`` beside it.
@@ -243,7 +242,7 @@ def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: PinholeView,
 
 
 def _walker_truth_fields(walk: Any, camera: Any) -> dict[str, Any]:
-    """Truth extras from a :class:`vidgait.synth.walker.WalkerTruth` and its camera."""
+    """Truth extras from a :class:`vidgait.synth.WalkerTruth` and its camera."""
     joints3 = {k: np.asarray(v, dtype=np.float64) for k, v in walk.joints.items()}
     return {"angles": walk.angles, "events": walk.events, "summary": walk.summary,
             "params": walk.params, "camera": camera, "joints_3d": joints3,
@@ -253,13 +252,13 @@ def _walker_truth_fields(walk: Any, camera: Any) -> dict[str, Any]:
 def render_walker(walk: Any, camera: Any, out_path: str | Path, *, noise: float = 0.0,
                   crf: int = 23, seed: int | None = None, samples: int = 4,
                   preset: str = "medium") -> PhantomClip:
-    """Render an already simulated walk (:class:`vidgait.synth.walker.WalkerTruth`).
+    """Render an already simulated walk (:class:`vidgait.synth.WalkerTruth`).
 
     Parameters
     ----------
     walk : WalkerTruth
-        Output of :func:`vidgait.synth.walker.simulate`.
-    camera : vidgait.synth.walker.Camera or PinholeView
+        Output of :func:`vidgait.synth.simulate`.
+    camera : vidgait.synth.Camera
         The camera filming the walk.
     out_path : str or Path
         Output ``.mp4``; the truth goes to ``<stem>.truth.json`` beside it.
@@ -270,10 +269,9 @@ def render_walker(walk: Any, camera: Any, out_path: str | Path, *, noise: float 
     -------
     PhantomClip
     """
-    view = PinholeView.from_camera(camera)
     p = walk.params
     fps = float(p.fps)
-    return render_sequence(walk.landmarks, walk.t, view, out_path, height_m=float(p.height_m),
+    return render_sequence(walk.landmarks, walk.t, camera, out_path, height_m=float(p.height_m),
                            fps=fps, noise=noise, crf=crf, seed=seed, samples=samples,
                            preset=preset, truth_fields=_walker_truth_fields(walk, camera),
                            shape=BodyShape.from_body(walk.body))
@@ -286,9 +284,9 @@ def render_clip(params: Any, camera: Any, out_path: str | Path, *, noise: float 
 
     Parameters
     ----------
-    params : vidgait.synth.walker.GaitParams
+    params : vidgait.synth.GaitParams
         The walk (height, cadence, speed, duration, fps, limp, Trendelenburg, path, ...).
-    camera : vidgait.synth.walker.Camera, PinholeView or None
+    camera : vidgait.synth.Camera or None
         The camera; its width and height set the video size (landscape or portrait).
         None picks :meth:`Camera.default` for the walk's path.
     out_path : str or Path
@@ -309,7 +307,7 @@ def render_clip(params: Any, camera: Any, out_path: str | Path, *, noise: float 
     PhantomClip
         Paths, truth, frame size, fps, frame count and render speed.
     """
-    from vidgait.synth.walker import Camera, simulate
+    from vidgait.synth import simulate
 
     walk = simulate(params)
     if camera is None:

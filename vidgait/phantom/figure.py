@@ -73,7 +73,7 @@ class BodyShape:
         Parameters
         ----------
         body : dict
-            :func:`vidgait.synth.walker.body_dimensions` output: ``height`` and
+            :func:`vidgait.synth.body.body_dimensions` output: ``height`` and
             ``<segment>_radius_proximal`` / ``_distal`` for upper_arm, forearm, thigh, shank.
             Missing keys keep the default fraction.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vidgait.phantom.figure import Primitives
-from vidgait.phantom.view import PinholeView
+from vidgait.synth.camera import Camera
 
 _LIGHTING = """
 uniform vec3 u_key;
@@ -162,12 +162,12 @@ class Backdrop:
     floor_half_size: float = 40.0
 
     @classmethod
-    def behind(cls, view: PinholeView, points: np.ndarray, margin: float = 1.5) -> Backdrop:
+    def behind(cls, view: Camera, points: np.ndarray, margin: float = 1.5) -> Backdrop:
         """Place the wall behind all ``points`` (N, 3) as seen from ``view``.
 
         Parameters
         ----------
-        view : PinholeView
+        view : Camera
             The camera.
         points : (N, 3) array_like
             World points the wall must not hide (e.g. all landmarks of a clip).
@@ -177,7 +177,7 @@ class Backdrop:
         fwd = view.forward.copy()
         fwd[2] = 0.0
         if np.linalg.norm(fwd) < 1e-6:  # looking straight down: any horizontal direction works
-            fwd = view.rotation[1].copy()
+            fwd = view.rotation()[1].copy()
             fwd[2] = 0.0
         fwd /= np.linalg.norm(fwd)
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
@@ -254,7 +254,7 @@ class Renderer:
 
     Parameters
     ----------
-    view : PinholeView
+    view : Camera
         Camera; the output image is ``view.height`` x ``view.width``.
     backdrop : Backdrop, optional
         Floor and wall; no backdrop (grey) when omitted.
@@ -264,7 +264,7 @@ class Renderer:
         Context to share; a new EGL context when omitted.
     """
 
-    def __init__(self, view: PinholeView, backdrop: Backdrop | None = None, *, samples: int = 4,
+    def __init__(self, view: Camera, backdrop: Backdrop | None = None, *, samples: int = 4,
                  ctx=None) -> None:
         self.view = view
         self.backdrop = backdrop
@@ -292,7 +292,7 @@ class Renderer:
     def _set_uniforms(self) -> None:
         v = self.view
         mvp = (v.gl_projection() @ v.gl_view()).astype(np.float32)
-        right, down, fwd = v.rotation
+        right, down, fwd = v.rotation()
         up = np.array([0.0, 0.0, 1.0])
         key = -0.55 * fwd + 0.75 * up + 0.35 * right
         fill = -0.6 * fwd - 0.2 * right + 0.2 * up

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from vidgait.synth.walker import Camera, WalkerTruth, walkway_centre
+from vidgait.synth import Camera, WalkerTruth, walkway_centre
 
 View = Literal["side", "front", "back", "oblique"]
 VIEWS: tuple[View, ...] = ("side", "front", "back", "oblique")

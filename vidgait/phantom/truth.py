@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.phantom.view import PinholeView
+from vidgait.synth.camera import Camera
 
 #: version of the truth-file layout
 TRUTH_FORMAT_VERSION = 1
@@ -85,8 +85,8 @@ class PhantomTruth:
         Body height in metres.
     fps : float
         Frame rate of the video.
-    view : PinholeView
-        The camera as matrices.
+    view : Camera
+        The camera (written as matrices, :meth:`~vidgait.synth.camera.Camera.to_dict`).
     joints_3d : dict of str -> (T, 3) float64
         Joint centres from the gait model (lab metres), e.g. ``"pelvis"``, ``"left_knee"``.
     joints_2d : dict of str -> (T, 2) float64
@@ -102,7 +102,7 @@ class PhantomTruth:
     height_px: np.ndarray
     height_m: float
     fps: float
-    view: PinholeView
+    view: Camera
     joints_3d: dict = field(default_factory=dict)
     joints_2d: dict = field(default_factory=dict)
     angles: dict = field(default_factory=dict)
@@ -203,7 +203,7 @@ def load_truth(path: str | Path) -> PhantomTruth:
         height_px=_array(doc["height_px"], ()),
         height_m=float(doc["height_m"]),
         fps=float(doc["fps"]),
-        view=PinholeView.from_dict(doc["view"]),
+        view=Camera.from_dict(doc["view"]),
         joints_3d={k: _array(v, (3,)) for k, v in doc.get("joints_3d", {}).items()},
         joints_2d={k: _array(v, (2,)) for k, v in doc.get("joints_2d", {}).items()},
         angles=doc.get("angles", {}), events=doc.get("events", {}),

@@ -1,5 +1,8 @@
 """The annotated video: skeleton, live knee-flexion labels beside each knee, optional face blur.
 
+Without labels or blur it is the plain skeleton video of ``vidgait overlay``; with them, the
+dashboard's annotated video. Landmarks and boxes are in pixels of the upright frame.
+
 Knee flexion per frame is taken from the analysis' time series when it has one
 (``timeseries["<side>_knee_flexion"]`` on ``timeseries["t"]``), else from the image landmarks
 (the angle between thigh and shank, 0 deg straight). Labels are drawn only inside side-view
@@ -16,9 +19,9 @@ import cv2
 import numpy as np
 
 from vidgait.landmarks import INDEX
-from vidgait.overlay import COLOURS, H264Writer, draw_skeleton
+from vidgait.render.skeleton import COLOURS, draw_skeleton
 from vidgait.sequence import PoseSequence
-from vidgait.video import iter_frames, probe
+from vidgait.video import H264Writer, iter_frames, probe
 
 #: face landmarks (nose, eyes, ears, mouth): MediaPipe indices 0..10
 FACE = np.arange(11)

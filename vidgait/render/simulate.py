@@ -116,7 +116,7 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
     progress : callable, optional
         ``progress(stage, fraction, text)`` with stages ``rendering``, ``pose``, ``analysis``.
     **gait
-        Extra :class:`vidgait.synth.walker.GaitParams` fields (e.g. ``painful_side="right"``,
+        Extra :class:`vidgait.synth.GaitParams` fields (e.g. ``painful_side="right"``,
         ``limp_severity=0.8``).
 
     Returns
@@ -128,7 +128,7 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
     from vidgait.phantom import render_clip
     from vidgait.phantom.validate import compare
     from vidgait.pipeline import run_session
-    from vidgait.synth.walker import GaitParams, simulate
+    from vidgait.synth import GaitParams, simulate
     from vidgait.video import VideoLimits
 
     def say(stage: str, frac: float, text: str) -> None:

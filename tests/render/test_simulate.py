@@ -1,19 +1,15 @@
-"""'Simulate my setup': phantom truth against vidgait's own numbers, and the annotated video."""
+"""'Simulate my setup': phantom truth against vidgait's own numbers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tests.helpers import REPO
-from vidgait.landmarks import INDEX
 from vidgait.phantom import load_truth
 from vidgait.phantom.setup import RecordingSetup
-from vidgait.render.annotate import blur_face, image_knee_flexion, knee_labels, side_view_mask
 from vidgait.render.simulate import METRICS, metric_errors, simulate_setup
-from vidgait.sequence import PoseSequence
 
 
 def _report(cadence: float | None, knee_left: float | None) -> dict:
@@ -46,49 +42,6 @@ def test_metric_errors_on_a_bundled_sample_report() -> None:
     report = _report(truth.summary["cadence_steps_per_min"], None)
     rows = {r["metric"]: r for r in metric_errors(report, truth.summary)}
     assert rows["Cadence"]["error"] == 0.0
-
-
-def _person(n: int = 4) -> np.ndarray:
-    """(n, 33, 2) image landmarks: a straight leg (left) and a 90-deg bent knee (right)."""
-    img = np.full((n, 33, 2), 50.0)
-    for s, ankle in (("left", (100.0, 300.0)), ("right", (200.0, 200.0))):
-        img[:, INDEX[f"{s}_hip"]] = (100.0, 100.0)
-        img[:, INDEX[f"{s}_knee"]] = (100.0, 200.0)
-        img[:, INDEX[f"{s}_ankle"]] = ankle
-    return img
-
-
-def test_image_knee_flexion() -> None:
-    k = image_knee_flexion(_person())
-    assert np.allclose(k["left"], 0.0) and np.allclose(k["right"], 90.0)
-
-
-def test_labels_only_in_side_view_passes() -> None:
-    t = np.arange(4) / 2.0  # 0, 0.5, 1, 1.5 s
-    mask = side_view_mask(t, [{"view": "side", "start_s": 0.4, "stop_s": 1.1},
-                              {"view": "toward", "start_s": 1.2, "stop_s": 2.0}])
-    assert mask.tolist() == [False, True, True, False]
-    seq = PoseSequence.empty(4, (320, 240), "test", t)
-    seq.image[..., :2] = _person()
-    seq.found[:] = True
-    labels = knee_labels(seq, [{"view": "side", "start_s": 0.4, "stop_s": 1.1}])
-    assert np.isnan(labels["right"][[0, 3]]).all() and np.allclose(labels["right"][1:3], 90.0)
-    ts = {"t": t, "left_knee_flexion": np.full(4, 12.0), "right_knee_flexion": np.full(4, 34.0)}
-    from_series = knee_labels(seq, [{"view": "side", "start_s": 0.0, "stop_s": 2.0}], ts)
-    assert np.allclose(from_series["left"], 12.0) and np.allclose(from_series["right"], 34.0)
-
-
-def test_blur_face_changes_only_the_face_box() -> None:
-    rng = np.random.default_rng(0)
-    rgb = rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)
-    before = rgb.copy()
-    img = np.full((33, 2), np.nan)
-    img[:11] = np.array([150.0, 60.0]) + rng.uniform(-8, 8, (11, 2))
-    blur_face(rgb, img)
-    changed = np.argwhere((rgb != before).any(axis=2))
-    assert changed.size
-    assert (np.abs(changed - np.array([60, 150])) < 40).all()
-    assert (rgb[200:, :] == before[200:, :]).all()
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""Video ingest: open a file or a camera, tell its facts, yield upright RGB frames with real timestamps.
+"""Video reading: open a file or a camera, tell its facts, yield upright RGB frames with real
+timestamps (milliseconds). Writing is :mod:`vidgait.video.write`.
 
 Files are decoded with PyAV (FFmpeg), which gives the container's presentation timestamps, the
 codec and the display-rotation metadata directly. Phones record variable frame rate, so a frame's

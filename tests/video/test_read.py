@@ -1,4 +1,4 @@
-"""Video ingest: facts, frames, timestamps, rotation, and every bad input refused specifically."""
+"""Video reading: facts, frames, timestamps, rotation, and every bad input refused specifically."""
 
 from __future__ import annotations
 

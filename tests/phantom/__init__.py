@@ -1,0 +1,1 @@
+"""Tests of vidgait.phantom: figure, OpenGL renderer, truth files, clips, validation."""

@@ -1,0 +1,1 @@
+"""Tests of vidgait.synth: the walker (gait, body, walk, filming) and its camera."""

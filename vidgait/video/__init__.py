@@ -1,0 +1,21 @@
+"""Video in and out: read files and cameras (:mod:`vidgait.video.read`), write H.264 mp4s
+(:mod:`vidgait.video.write`).
+
+Frames are upright RGB ``(H, W, 3) uint8`` with timestamps in milliseconds, both ways. The public
+names are re-exported here: ``from vidgait.video import probe, iter_frames, H264Writer``.
+"""
+
+from vidgait.video.read import (
+    DEFAULT_LIMITS,
+    VIDEO_SUFFIXES,
+    Frame,
+    VideoInfo,
+    VideoLimits,
+    iter_camera,
+    iter_frames,
+    probe,
+)
+from vidgait.video.write import H264Writer
+
+__all__ = ["DEFAULT_LIMITS", "VIDEO_SUFFIXES", "Frame", "H264Writer", "VideoInfo", "VideoLimits",
+           "iter_camera", "iter_frames", "probe"]
