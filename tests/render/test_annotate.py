@@ -13,7 +13,6 @@ from vidgait.cli import main
 from vidgait.landmarks import INDEX
 from vidgait.render.annotate import (
     blur_face,
-    image_knee_flexion,
     knee_labels,
     side_view_mask,
     write_annotated,
@@ -85,11 +84,6 @@ def _person(n: int = 4) -> np.ndarray:
     return img
 
 
-def test_image_knee_flexion() -> None:
-    k = image_knee_flexion(_person())
-    assert np.allclose(k["left"], 0.0) and np.allclose(k["right"], 90.0)
-
-
 def test_labels_only_in_side_view_passes() -> None:
     t = np.arange(4) / 2.0  # 0, 0.5, 1, 1.5 s
     mask = side_view_mask(t, [{"view": "side", "start_s": 0.4, "stop_s": 1.1},
@@ -98,9 +92,9 @@ def test_labels_only_in_side_view_passes() -> None:
     seq = PoseSequence.empty(4, (320, 240), "test", t)
     seq.image[..., :2] = _person()
     seq.found[:] = True
-    labels = knee_labels(seq, [{"view": "side", "start_s": 0.4, "stop_s": 1.1}])
-    assert np.isnan(labels["right"][[0, 3]]).all() and np.allclose(labels["right"][1:3], 90.0)
     ts = {"t": t, "left_knee_flexion": np.full(4, 12.0), "right_knee_flexion": np.full(4, 34.0)}
+    labels = knee_labels(seq, [{"view": "side", "start_s": 0.4, "stop_s": 1.1}], ts)
+    assert np.isnan(labels["right"][[0, 3]]).all() and np.allclose(labels["right"][1:3], 34.0)
     from_series = knee_labels(seq, [{"view": "side", "start_s": 0.0, "stop_s": 2.0}], ts)
     assert np.allclose(from_series["left"], 12.0) and np.allclose(from_series["right"], 34.0)
 

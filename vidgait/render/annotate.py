@@ -3,10 +3,10 @@
 Without labels or blur it is the plain skeleton video of ``vidgait overlay``; with them, the
 dashboard's annotated video. Landmarks and boxes are in pixels of the upright frame.
 
-Knee flexion per frame is taken from the analysis' time series when it has one
-(``timeseries["<side>_knee_flexion"]`` on ``timeseries["t"]``), else from the image landmarks
-(the angle between thigh and shank, 0 deg straight). Labels are drawn only inside side-view
-walking passes: in a front view the image angle is not knee flexion.
+Knee flexion per frame is the kinematics core's own series (``timeseries["<side>_knee_flexion"]``
+on ``timeseries["t"]``, degrees, :attr:`vidgait.kinematics.GaitAnalysis.clip_timeseries`): the same
+definition as the report's curves and knee peaks, never a separate image angle. Labels are drawn
+only inside side-view walking passes (elsewhere the core does not measure knee flexion).
 """
 
 from __future__ import annotations
@@ -28,29 +28,6 @@ FACE = np.arange(11)
 SIDES = ("left", "right")
 
 
-def image_knee_flexion(image: np.ndarray) -> dict[str, np.ndarray]:
-    """Knee flexion (deg) per frame from image landmarks: 180 minus the hip-knee-ankle angle.
-
-    Parameters
-    ----------
-    image : (T, 33, 2+) float
-        Landmarks in pixels.
-
-    Returns
-    -------
-    dict side -> (T,) float
-        NaN where a landmark is missing.
-    """
-    out = {}
-    for s in SIDES:
-        hip, knee, ankle = (image[:, INDEX[f"{s}_{j}"], :2] for j in ("hip", "knee", "ankle"))
-        thigh, shank = knee - hip, ankle - knee
-        cos = (thigh * shank).sum(-1) / (np.linalg.norm(thigh, axis=-1)
-                                         * np.linalg.norm(shank, axis=-1))
-        out[s] = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
-    return out
-
-
 def side_view_mask(t: np.ndarray, passes: list[dict[str, Any]]) -> np.ndarray:
     """True for times inside a side-view walking pass of ``report["passes"]``."""
     mask = np.zeros(t.shape, bool)
@@ -61,16 +38,28 @@ def side_view_mask(t: np.ndarray, passes: list[dict[str, Any]]) -> np.ndarray:
 
 
 def knee_labels(seq: PoseSequence, passes: list[dict[str, Any]],
-                timeseries: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
-    """Knee flexion to print per frame and side (NaN: print nothing)."""
+                timeseries: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Knee flexion to print per frame and side (NaN: print nothing).
+
+    Parameters
+    ----------
+    seq : PoseSequence
+        The clip's poses (frame times, s; who was found).
+    passes : list of dict
+        The clip's walking passes as in ``report["passes"]`` (``view``, ``start_s``, ``stop_s``).
+    timeseries : dict
+        The core's per-frame series of the clip: ``"t"`` (s) and ``"<side>_knee_flexion"``
+        (degrees).
+
+    Returns
+    -------
+    dict side -> (T,) float
+        Degrees at the clip's frames, NaN outside side-view passes and where nobody was found.
+    """
     t = np.asarray(seq.t, float)
-    keys = {s: f"{s}_knee_flexion" for s in SIDES}
-    if timeseries is not None and all(k in timeseries for k in keys.values()):
-        ts_t = np.asarray(timeseries["t"], float)
-        vals = {s: np.interp(t, ts_t, np.asarray(timeseries[k], float), left=np.nan,
-                             right=np.nan) for s, k in keys.items()}
-    else:
-        vals = image_knee_flexion(np.asarray(seq.image, float))
+    ts_t = np.asarray(timeseries["t"], float)
+    vals = {s: np.interp(t, ts_t, np.asarray(timeseries[f"{s}_knee_flexion"], float),
+                         left=np.nan, right=np.nan) for s in SIDES}
     mask = side_view_mask(t - t[0] if t.size else t, passes) & np.asarray(seq.found, bool)
     return {s: np.where(mask, v, np.nan) for s, v in vals.items()}
 
