@@ -41,7 +41,7 @@ def main() -> None:
         "frames": len(seq), "seconds_of_video": args.seconds, "fps": args.fps,
         "analyze_s": {"median": round(statistics.median(times), 4), "min": round(min(times), 4),
                       "max": round(max(times), 4)},
-        "strides_accepted": sum(p["strides"] for p in result.passes),
+        "strides_accepted": sum(p.strides for p in result.passes),
     }, indent=2))
 
 

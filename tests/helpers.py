@@ -270,3 +270,16 @@ def walker_cameras(walk, width: int = 320, height: int = 180) -> dict:
         "back": Camera.back(c, width=height, height=width),
         "oblique": Camera.oblique(c, width=width, height=height),
     }
+
+
+def held_still(seq):
+    """The first posture of ``seq`` held for its whole duration, with 0.5 px landmark jitter
+    (a person standing still: no walking pass)."""
+    still = seq.slice(0, 1)
+    rng = np.random.default_rng(0)
+    n = len(seq)
+    image = np.repeat(still.image, n, axis=0) + rng.normal(0, 0.5, (n, 33, 3)).astype(np.float32)
+    return type(seq)(t=seq.t, image=image, world=np.repeat(still.world, n, axis=0),
+                     visibility=np.repeat(still.visibility, n, axis=0),
+                     presence=np.repeat(still.presence, n, axis=0), found=np.ones(n, bool),
+                     frame_size=seq.frame_size, model="synthetic")

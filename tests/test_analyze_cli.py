@@ -33,7 +33,7 @@ def test_analyze_pose_file_writes_every_output(limp_poses: Path, tmp_path: Path)
     assert "suspected painful side left" in r.stdout
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["limp"]["suspected_painful_side"] == "left"
-    assert report["spatiotemporal"]["speed"]["unit"] == "m/s"
+    assert report["spatiotemporal"]["length_unit"] == "m"  # speed in m/s
     with (tmp_path / "timeseries.csv").open() as f:
         rows = list(csv.reader(f))
     assert rows[0][0] == "t_s" and "left_knee_flexion_deg" in rows[0]

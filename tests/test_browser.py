@@ -64,10 +64,10 @@ def _finished(page) -> None:
 
 
 def test_sample_report_on_first_visit(page) -> None:
-    page.locator('.vg-card[data-key="cadence"]').wait_for()
+    page.locator('.vg-card[data-key="cadence_steps_per_min"]').wait_for()
     page.get_by_role("button", name="Report (PDF)").wait_for()
     _finished(page)
-    assert "steps/min" in _card_text(page, "cadence")
+    assert "steps/min" in _card_text(page, "cadence_steps_per_min")
     page.screenshot(path=str(ARTIFACTS / "browser_sample.png"), full_page=True)
 
 
@@ -75,10 +75,10 @@ def test_upload_shows_the_report_plays_the_video_and_downloads_the_pdf(page) -> 
     _to_upload(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(UPLOAD))
     page.get_by_text(UPLOAD.name).first.wait_for()
-    page.locator('.vg-card[data-key="cadence"]').wait_for(timeout=240_000)
+    page.locator('.vg-card[data-key="cadence_steps_per_min"]').wait_for(timeout=240_000)
     _finished(page)
-    cadence = _card_text(page, "cadence")
-    knee = _card_text(page, "knee_peak")
+    cadence = _card_text(page, "cadence_steps_per_min")
+    knee = _card_text(page, "knee_peak_swing_flexion_deg")
     assert re.fullmatch(r"\d+\.\d steps/min", cadence), cadence
     assert re.search(r"L \d+\.\d / R \d+\.\d deg", knee), knee
     # the annotated video loads in the browser (H.264): metadata read, duration > 0

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from vidgait.findings import flags, summary
-from vidgait.kinematics import analyze, analyze_session
+from vidgait.kinematics import NotMeasurable, analyze, analyze_session
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_videos"
@@ -61,11 +61,11 @@ def event_errors(result, truth, key: str, max_s: float = 0.4) -> np.ndarray:
 
 
 def _stance(result, side: str) -> float:
-    return result.spatiotemporal[side]["stance_pct"]["mean"]
+    return result.spatiotemporal.get(side, "stance_pct").value
 
 
 def _knee(result, side: str) -> float:
-    return result.kinematics[side]["knee_peak_swing_flexion_deg"]["mean"]
+    return result.kinematics[side]["knee_peak_swing_flexion_deg"].value
 
 
 # ------------------------------------------------------------------------------- side view
@@ -74,7 +74,7 @@ def test_side_view_events_and_timing(phantom, name):
     seq, truth = phantom(name)
     r = analyze(seq, height_cm=100 * truth.height_m)
     assert not r.refused, r.refused  # no stride refused on a steady walk
-    n = {s: r.spatiotemporal[s]["stride_time_s"]["n"] for s in ("left", "right")}
+    n = {s: r.spatiotemporal.get(s, "stride_time_s").n for s in ("left", "right")}
     assert min(n.values()) >= 3, n
     hs, to = event_errors(r, truth, "heel_strike_s"), event_errors(r, truth, "toe_off_s")
     n_true = sum(len(truth.events[s]["heel_strike_s"]) for s in ("left", "right"))
@@ -83,15 +83,15 @@ def test_side_view_events_and_timing(phantom, name):
     # 41 / 75 ms (limp / symmetric clip)
     assert abs(hs.mean()) <= 0.040 and np.abs(hs).max() <= 0.060, hs
     assert abs(to.mean()) <= 0.030 and np.abs(to).max() <= 0.110, to
-    cad = r.spatiotemporal["cadence_steps_per_min"]  # measured +0.4 / -0.1 %
+    cad = r.spatiotemporal.cadence_steps_per_min  # measured +0.4 / -0.1 %
     assert cad == pytest.approx(truth.summary["cadence_steps_per_min"], rel=0.015)
     for s in ("left", "right"):  # measured: -2.4 .. +1.8 points
         assert _stance(r, s) == pytest.approx(truth.summary[s]["stance_pct"], abs=3.0)
     # stride length and speed in metres from the height (measured +2.7..+3.3 % / +3.1..+3.2 %)
-    assert r.spatiotemporal["stride_length"]["value"] == pytest.approx(
+    assert r.spatiotemporal.stride_length.unit == "m"
+    assert r.spatiotemporal.stride_length.value == pytest.approx(
         truth.summary["stride_length_m"], rel=0.04)
-    assert r.spatiotemporal["speed"]["value"] == pytest.approx(truth.summary["speed_m_s"],
-                                                               rel=0.04)
+    assert r.spatiotemporal.speed.value == pytest.approx(truth.summary["speed_m_s"], rel=0.04)
 
 
 @pytest.mark.parametrize("name", [SIDE_LIMP, SIDE_SYM])
@@ -108,8 +108,8 @@ def test_right_knee_limp_comes_out_right(phantom):
     seq, truth = phantom(SIDE_LIMP)
     r = analyze(seq, height_cm=170)
     assert truth.summary["limp_side"] == "right"
-    assert r.limp["verdict"] == "limp"
-    assert r.limp["suspected_painful_side"] == "right" and r.limp["favoured_side"] == "left"
+    assert r.limp.verdict == "limp"
+    assert r.limp.suspected_painful_side == "right" and r.limp.favoured_side == "left"
     # the stiff right knee: less swing flexion on the right, flagged and summarised
     assert _knee(r, "right") < _knee(r, "left") - 5.0
     assert any(f["metric"] == "knee_peak_swing_flexion_deg" and f["side"] == "right"
@@ -122,7 +122,7 @@ def test_right_knee_limp_comes_out_right(phantom):
 def test_symmetric_walker_gets_no_limp(phantom):
     seq, _ = phantom(SIDE_SYM)
     r = analyze(seq, height_cm=170)
-    assert r.limp["verdict"] == "no limp", r.limp
+    assert r.limp.verdict == "no limp", r.limp
     assert not any(f["direction"] == "asymmetric" for f in flags(r)), flags(r)
 
 
@@ -145,7 +145,7 @@ def test_timeseries_follow_the_true_knee_angle(phantom):
 def test_front_view_events_and_trunk_lean(phantom):
     seq, truth = phantom(FRONT)
     r = analyze(seq, height_cm=170)
-    assert r.passes and r.passes[0]["view"] == "toward"
+    assert r.passes and r.passes[0].view == "toward"
     # every event detected in the pass (no stride is accepted, so r.events is empty)
     detected = r.pass_results[0]
     hs = event_errors(detected, truth, "heel_strike_s")
@@ -153,14 +153,15 @@ def test_front_view_events_and_trunk_lean(phantom):
     # events from MediaPipe depth are late: measured heel strike +136 ms (max 203), toe off
     # +59 ms (max 81); no stride passes the checks,
     # so timing is (correctly) not measurable rather than ~0.15 s wrong
-    assert r.passes[0]["strides"] == 0 and np.isnan(r.spatiotemporal["cadence_steps_per_min"])
+    assert r.passes[0].strides == 0
+    assert r.spatiotemporal.cadence_steps_per_min == NotMeasurable("no_strides")
     assert hs.size >= 5 and to.size >= 5
     assert 0.0 <= hs.mean() <= 0.20 and np.abs(hs).max() <= 0.26, hs
     assert 0.0 <= to.mean() <= 0.10 and np.abs(to).max() <= 0.12, to
-    assert r.limp["verdict"] != "limp"  # the walker has no limp
+    assert r.limp.verdict != "limp"  # the walker has no limp
     # left Trendelenburg with a 4 deg trunk lean over the LEFT stance, read without events
     # (too few strides): measured 4.9 / 2.3 deg (true 5.5 / 1.5)
-    lean = {s: r.pelvis[s]["trunk_lean_over_stance_deg"]["mean"] for s in ("left", "right")}
+    lean = {s: r.pelvis[s]["trunk_lean_over_stance_deg"].value for s in ("left", "right")}
     true = {s: truth.summary[s]["trunk_lean_over_stance_deg"] for s in ("left", "right")}
     for s in ("left", "right"):
         assert lean[s] == pytest.approx(true[s], abs=1.5)
@@ -179,12 +180,12 @@ def test_session_takes_each_metric_from_its_view(phantom):
     side, _ = phantom(SIDE_LIMP)
     front, _ = phantom(FRONT)
     r = analyze_session([side, front], height_cm=170)
-    assert {p["clip"] for p in r.passes} == {0, 1}
+    assert {p.clip for p in r.passes} == {0, 1}
     # timing and limp from the side clip (the front clip's depth events are not mixed in)
     single = analyze(side, height_cm=170)
-    assert r.spatiotemporal["cadence_steps_per_min"] == pytest.approx(
-        single.spatiotemporal["cadence_steps_per_min"])
-    assert r.limp["suspected_painful_side"] == "right"
+    assert r.spatiotemporal.cadence_steps_per_min == pytest.approx(
+        single.spatiotemporal.cadence_steps_per_min)
+    assert r.limp.suspected_painful_side == "right"
     # sagittal from the side clip, trunk lean from the front clip
     assert isinstance(r.kinematics["right"], dict)
     assert isinstance(r.pelvis["left"], dict) and "trunk_lean_over_stance_deg" in r.pelvis["left"]

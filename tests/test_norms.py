@@ -26,7 +26,8 @@ PACKAGE = REPO / "vidgait"
 
 def _all_entries() -> list[Range | Threshold]:
     return [*RANGES.values(), *BIOFEEDBACK_TARGETS.values(), *CAMERA_ERROR.values(),
-            *DIFFERENCES.values(), *DETECTABLE_CHANGE.values()]
+            *DIFFERENCES.values(), *DETECTABLE_CHANGE.values(), *norms.EVENT_ERROR.values(),
+            norms.LIMP_SI]
 
 
 def test_every_entry_has_a_unit_and_a_source():
@@ -88,11 +89,14 @@ _ALLOWED_LITERALS = {
     ("render/annotate.py", 14): "label font size, px",
     ("render/document.py", 59): "a PDF table column width, mm",
     ("render/document.py", 150): "figure resolution, dpi",
+    ("kinematics/view.py", 0.05): "ankle activity below which a person is standing, leg lengths",
+    ("ui/common.py", 0.05): "a share of the progress bar (upload stages)",
+    ("ui/simulate_page.py", 0.05): "a share of the progress bar (simulation stages)",
 }
 _ALLOWED_TEXT = {
     ("findings/summary.py", 10.0): "the phantom's true drop in the caution sentence (a fact)",
-    ("report.py", 4.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
-    ("report.py", 10.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
+    ("report/build.py", 4.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
+    ("report/build.py", 10.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
 }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
+from tests.helpers import held_still
 from vidgait.errors import InputError, NotWalkingError
 from vidgait.kinematics import analyze
 from vidgait.pipeline import STAGES, measure, require_walking, run_session, write_outputs
@@ -22,21 +22,9 @@ def _walk(seed: int = 1, view: str = "side"):
     return to_pose_sequence(truth, cam, seed=seed)
 
 
-def _standing(seq):
-    """One posture of ``seq`` held for its whole duration, with landmark jitter."""
-    still = seq.slice(0, 1)
-    rng = np.random.default_rng(0)
-    n = len(seq)
-    image = np.repeat(still.image, n, axis=0) + rng.normal(0, 0.5, (n, 33, 3)).astype(np.float32)
-    return type(seq)(t=seq.t, image=image, world=np.repeat(still.world, n, axis=0),
-                     visibility=np.repeat(still.visibility, n, axis=0),
-                     presence=np.repeat(still.presence, n, axis=0), found=np.ones(n, bool),
-                     frame_size=seq.frame_size, model="synthetic")
-
-
 def test_standing_still_is_refused_with_one_message() -> None:
     seq = _walk()
-    standing = _standing(seq)
+    standing = held_still(seq)
     with pytest.raises(NotWalkingError, match=r"standing.npz: No walking was found.*100% of the "
                                               r"frames.*at least 5 m") as err:
         require_walking(analyze(standing), [standing], ["standing.npz"])
@@ -60,7 +48,7 @@ def test_run_session_on_saved_poses_equals_the_stages_called_by_hand(tmp_path) -
 
 
 def test_a_standing_session_loses_no_pose_file(tmp_path) -> None:
-    standing = _standing(_walk())
+    standing = held_still(_walk())
     path = standing.save(tmp_path / "standing.npz")
     with pytest.raises(NotWalkingError, match="standing.npz"):
         run_session([path])

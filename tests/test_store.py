@@ -11,12 +11,30 @@ import pytest
 from vidgait.store import Store, change_table, default_db_path
 
 
+def _est(v: float | None) -> dict | None:
+    return None if v is None else {"value": v, "sd": None, "n": 1, "ci95": [None, None],
+                                   "method": "curve"}
+
+
 def _report(drop_left: float | None, cadence: float = 105.0) -> dict:
-    return {"view": ["toward"], "limp": {"index": -5.0},
+    """A report 2.0 with the headline metrics (knee and hip rotation not measured)."""
+    return {"schema_version": "2.0", "view": ["toward"], "limp": {"index": -5.0},
             "spatiotemporal": {"cadence_steps_per_min": cadence},
+            "pelvis": {"left": {"pelvic_drop_deg": _est(drop_left)},
+                       "right": {"pelvic_drop_deg": _est(1.0)}},
+            "trunk": {"left": {"trunk_lean_over_stance_deg": _est(2.0)},
+                      "right": {"trunk_lean_over_stance_deg": None}},
+            "knee": {s: {"knee_peak_swing_flexion_deg": None} for s in ("left", "right")},
+            "hip": {s: {"hip_rotation_swing_deg": None} for s in ("left", "right")}}
+
+
+def _report_1_1(drop_left: float | None) -> dict:
+    """The same, as vidgait wrote it before report 2.0."""
+    return {"schema_version": "1.1", "view": ["toward"], "limp": {"index": -5.0},
+            "spatiotemporal": {"cadence_steps_per_min": 105.0},
             "pelvis": {"drop_deg": {"left": drop_left, "right": 1.0}},
             "trunk": {"lean_deg": {"left": 2.0, "right": None}},
-            "knee": {"left": {"peak_swing_flexion_deg": None},
+            "knee": {"left": {"peak_swing_flexion_deg": 55.0},
                      "right": {"peak_swing_flexion_deg": None}},
             "hip": {"left": {"rotation_deg": None}, "right": {"rotation_deg": None}}}
 
@@ -57,15 +75,15 @@ def test_change_is_judged_against_the_sdc_not_zero(store: Store) -> None:
     store.save("P", ["1.mp4"], _report(6.0, cadence=100.0), recorded_at=dt.datetime(2026, 1, 1))
     store.save("P", ["2.mp4"], _report(4.0, cadence=110.0), recorded_at=dt.datetime(2026, 2, 1))
     rows = {r["key"]: r for r in change_table(store.sessions("P"))}
-    small = rows["pelvic_drop_left"]
+    small = rows["pelvic_drop_deg_left"]
     assert small["change"] == pytest.approx(-2.0) and small["sdc"] == 2.8
     assert small["verdict"] == "within SDC"  # 2 deg < 2.8 deg: no detectable change
     assert "Dingenen" in small["reference"]
     store.save("P", ["3.mp4"], _report(1.0), recorded_at=dt.datetime(2026, 3, 1))
     rows = {r["key"]: r for r in change_table(store.sessions("P"))}
-    assert rows["pelvic_drop_left"]["verdict"] == "beyond SDC"  # 5 deg > 2.8 deg
-    assert rows["cadence"]["verdict"] == "not judged (no SDC)"
-    assert "knee_peak_left" not in rows  # never measured: not listed
+    assert rows["pelvic_drop_deg_left"]["verdict"] == "beyond SDC"  # 5 deg > 2.8 deg
+    assert rows["cadence_steps_per_min"]["verdict"] == "not judged (no SDC)"
+    assert "knee_peak_swing_flexion_deg_left" not in rows  # never measured: not listed
 
 
 def test_one_session_is_not_judged(store: Store) -> None:
@@ -78,7 +96,7 @@ def test_missing_values_are_skipped_in_the_change(store: Store) -> None:
     store.save("P", ["1.mp4"], _report(5.0), recorded_at=dt.datetime(2026, 1, 1))
     store.save("P", ["2.mp4"], _report(None), recorded_at=dt.datetime(2026, 2, 1))
     store.save("P", ["3.mp4"], _report(1.0), recorded_at=dt.datetime(2026, 3, 1))
-    row = next(r for r in change_table(store.sessions("P")) if r["key"] == "pelvic_drop_left")
+    row = next(r for r in change_table(store.sessions("P")) if r["key"] == "pelvic_drop_deg_left")
     assert row["values"] == [5.0, None, 1.0] and row["change"] == pytest.approx(-4.0)
 
 
@@ -93,5 +111,16 @@ def test_saved_report_is_a_copy(store: Store) -> None:
     rep = _report(3.0)
     store.save("P", ["1.mp4"], rep)
     saved = copy.deepcopy(store.sessions("P")[0].report)
-    rep["pelvis"]["drop_deg"]["left"] = 99.0
+    rep["pelvis"]["left"]["pelvic_drop_deg"]["value"] = 99.0
     assert store.sessions("P")[0].report == saved
+
+
+def test_sessions_saved_before_report_2_keep_their_values(store: Store) -> None:
+    """A history written by an older vidgait (report 1.1) compares with a new session."""
+    store.save("P", ["old.mp4"], _report_1_1(6.0), recorded_at=dt.datetime(2026, 1, 1))
+    store.save("P", ["new.mp4"], _report(2.0), recorded_at=dt.datetime(2026, 2, 1))
+    rows = {r["key"]: r for r in change_table(store.sessions("P"))}
+    assert rows["pelvic_drop_deg_left"]["values"] == [6.0, 2.0]
+    assert rows["pelvic_drop_deg_left"]["verdict"] == "beyond SDC"
+    assert rows["trunk_lean_over_stance_deg_left"]["values"] == [2.0, 2.0]
+    assert rows["knee_peak_swing_flexion_deg_left"]["values"] == [55.0, None]

@@ -35,6 +35,7 @@ STENUM = "Stenum, Rossi & Roemmich 2021 (PLOS Comput Biol 17:e1008935)"
 DINGENEN = "Dingenen et al. 2018 (Phys Ther Sport)"
 ROBINSON = "Robinson 1987; Herzog et al. 1989"
 PHANTOM = "vidgait's rendered walking phantom (docs/accuracy.md)"
+WALKER = "vidgait's synthetic walker, measured (docs/kinematics.md)"
 CLINICIAN_TARGET = "a default target a clinician may change, not a normal range"
 
 
@@ -197,6 +198,19 @@ DETECTABLE_CHANGE: dict[str, Threshold] = {
                                             "SDD 1.3-2.3 deg"),
 }
 
+#: the stance-time symmetry index a "no limp" verdict must be able to rule out: the conventional
+#: asymmetry cut-off (arbitrary, but the size of limp a clinician expects to be found)
+LIMP_SI = Threshold(10.0, "%", "left_right_difference", ROBINSON,
+                    "the conventional 10 % cut-off of the symmetry index; vidgait says no limp only "
+                    "when its timing resolution could show one this size")
+
+#: systematic gait-event timing error per kind of view, measured on the synthetic walker (largest
+#: mean event error, rounded up; docs/kinematics.md); about one frame at 30 fps from the side
+EVENT_ERROR: dict[str, Threshold] = {
+    "side": Threshold(0.033, "s", "measurement_error", WALKER),
+    "frontal": Threshold(0.05, "s", "measurement_error", WALKER),
+}
+
 #: how much lower MediaPipe reads deep knee flexion than the truth (low, high), measured
 KNEE_FLEXION_UNDERREAD_DEG: tuple[float, float] = (8.0, 10.0)
 KNEE_FLEXION_UNDERREAD_SOURCE = PHANTOM
@@ -281,6 +295,7 @@ CURVE_REFERENCES: dict[str, CurveReference] = {
 }
 
 __all__ = ["BIOFEEDBACK_TARGETS", "CAMERA_ERROR", "CURVE_REFERENCES", "CurveReference",
-           "DETECTABLE_CHANGE", "DIFFERENCES", "FOOT_OFF_PCT", "KEY_BOX_HALF_WIDTH_PCT",
-           "KNEE_FLEXION_UNDERREAD_DEG", "PELVIC_DROP_MIN_STEPS", "RANGES", "RUNNING_CADENCE",
-           "Range", "STANCE_READS_HIGH_PCT", "Threshold"]
+           "DETECTABLE_CHANGE", "DIFFERENCES", "EVENT_ERROR", "FOOT_OFF_PCT",
+           "KEY_BOX_HALF_WIDTH_PCT", "KNEE_FLEXION_UNDERREAD_DEG", "LIMP_SI",
+           "PELVIC_DROP_MIN_STEPS", "RANGES", "RUNNING_CADENCE", "Range", "STANCE_READS_HIGH_PCT",
+           "Threshold"]

@@ -12,6 +12,7 @@ import numpy as np
 
 from vidgait.export import write_mot, write_trc
 from vidgait.kinematics import GaitAnalysis
+from vidgait.report import value
 from vidgait.sequence import PoseSequence
 
 
@@ -70,7 +71,8 @@ def text_summary(report: dict[str, Any]) -> str:
     lines = [f"views: {', '.join(report['view']) or 'none found'}; person found in "
              f"{100 * report['quality']['detected_fraction']:.0f}% of frames"]
     lines.append(f"cadence {_fmt(st['cadence_steps_per_min'], ' steps/min')}; stance L "
-                 f"{_fmt(st['left']['stance_pct'], '%')} / R {_fmt(st['right']['stance_pct'], '%')}"
+                 f"{_fmt(value(st['left'], 'stance_pct'), '%')} / R "
+                 f"{_fmt(value(st['right'], 'stance_pct'), '%')}"
                  f" ({st['left']['n_strides']} / {st['right']['n_strides']} strides)")
     if lp["measurable"]:
         lines.append(f"limp: {lp['verdict']}" + (
@@ -80,11 +82,13 @@ def text_summary(report: dict[str, Any]) -> str:
     else:
         lines.append(f"limp: not measurable ({lp['explanation']})")
     knee = report["knee"]
-    lines.append(f"knee peak swing flexion L {_fmt(knee['left']['peak_swing_flexion_deg'], ' deg')}"
-                 f" / R {_fmt(knee['right']['peak_swing_flexion_deg'], ' deg')}")
+    kp = {s: value(knee[s], "knee_peak_swing_flexion_deg") for s in ("left", "right")}
+    lines.append(f"knee peak swing flexion L {_fmt(kp['left'], ' deg')} / R "
+                 f"{_fmt(kp['right'], ' deg')}")
     pv = report["pelvis"]
-    lines.append("pelvic drop " + (f"L {_fmt(pv['drop_deg']['left'], ' deg')} / R "
-                                   f"{_fmt(pv['drop_deg']['right'], ' deg')}"
+    drop = {s: value(pv[s], "pelvic_drop_deg") for s in ("left", "right")}
+    lines.append("pelvic drop " + (f"L {_fmt(drop['left'], ' deg')} / R "
+                                   f"{_fmt(drop['right'], ' deg')}"
                                    if pv["measurable"] else pv["note"]))
     lines += [f"- {s}" for s in report.get("summary", [])]
     lines += [f"warning: {w}" for w in report["quality"]["warnings"]]

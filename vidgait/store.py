@@ -22,6 +22,7 @@ from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from vidgait.norms import DETECTABLE_CHANGE
+from vidgait.report import value
 
 
 class _Base(DeclarativeBase):
@@ -115,30 +116,62 @@ class Store:
         self._engine.dispose()
 
 
-def _side(report: dict[str, Any], block: str, key: str, side: str) -> float | None:
+#: report 2.0 block -> the per-side field of the same metric in reports before 2.0 (sessions saved
+#: by an older vidgait keep their values in the history)
+_BEFORE_2 = {("pelvis", "pelvic_drop_deg"): ("drop_deg", True),
+             ("trunk", "trunk_lean_over_stance_deg"): ("lean_deg", True),
+             ("knee", "knee_peak_swing_flexion_deg"): ("peak_swing_flexion_deg", False),
+             ("hip", "hip_rotation_swing_deg"): ("rotation_deg", False)}
+
+
+def side_value(report: dict[str, Any], block: str, metric: str, side: str) -> float | None:
+    """A per-side metric of a saved report, whatever its schema version.
+
+    Parameters
+    ----------
+    report : dict
+        A saved ``report.json``.
+    block : str
+        Its block (``"pelvis"``, ``"trunk"``, ``"knee"``, ``"hip"``).
+    metric : str
+        The metric's name (report 2.0).
+    side : {"left", "right"}
+
+    Returns
+    -------
+    float or None
+        None when not measured.
+    """
     b = report.get(block) or {}
-    v = (b.get(key) or {}).get(side) if key else (b.get(side) or {})
+    if str(report.get("schema_version", "1")).split(".")[0] >= "2":
+        v = value(b.get(side), metric)
+    else:
+        old, by_metric = _BEFORE_2[(block, metric)]
+        v = (b.get(old) or {}).get(side) if by_metric else (b.get(side) or {}).get(old)
     return v if isinstance(v, (int, float)) else None
 
 
-#: metric name -> (label, unit, getter, SDC key or None)
+def _headline(block: str, metric: str, label: str, sdc: str | None) -> dict[str, tuple]:
+    return {f"{metric}_{s}": (f"{label} {s}", RANGES_UNIT[metric],
+                              lambda r, s=s: side_value(r, block, metric, s), sdc)
+            for s in ("left", "right")}
+
+
+RANGES_UNIT = {"pelvic_drop_deg": "deg", "trunk_lean_over_stance_deg": "deg",
+               "knee_peak_swing_flexion_deg": "deg", "hip_rotation_swing_deg": "deg"}
+
+#: metric key -> (label, unit, getter, key of its smallest detectable change or None)
 HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
     "limp_index": ("Limp index (stance SI)", "%",
                    lambda r: (r.get("limp") or {}).get("index"), None),
-    "cadence": ("Cadence", "steps/min",
-                lambda r: (r.get("spatiotemporal") or {}).get("cadence_steps_per_min"), None),
-    **{f"pelvic_drop_{s}": (f"Pelvic drop {s}", "deg",
-                            lambda r, s=s: _side(r, "pelvis", "drop_deg", s), "pelvic_drop_deg")
-       for s in ("left", "right")},
-    **{f"trunk_lean_{s}": (f"Trunk lean {s}", "deg",
-                           lambda r, s=s: _side(r, "trunk", "lean_deg", s), "trunk_lean_over_stance_deg")
-       for s in ("left", "right")},
-    **{f"knee_peak_{s}": (f"Knee peak flexion {s}", "deg",
-                          lambda r, s=s: ((r.get("knee") or {}).get(s) or {})
-                          .get("peak_swing_flexion_deg"), None) for s in ("left", "right")},
-    **{f"hip_rotation_{s}": (f"Hip rotation {s}", "deg",
-                             lambda r, s=s: ((r.get("hip") or {}).get(s) or {})
-                             .get("rotation_deg"), None) for s in ("left", "right")},
+    "cadence_steps_per_min": ("Cadence", "steps/min",
+                              lambda r: (r.get("spatiotemporal") or {})
+                              .get("cadence_steps_per_min"), None),
+    **_headline("pelvis", "pelvic_drop_deg", "Pelvic drop", "pelvic_drop_deg"),
+    **_headline("trunk", "trunk_lean_over_stance_deg", "Trunk lean",
+                "trunk_lean_over_stance_deg"),
+    **_headline("knee", "knee_peak_swing_flexion_deg", "Knee peak flexion", None),
+    **_headline("hip", "hip_rotation_swing_deg", "Hip rotation", None),
 }
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import film, side_pass
-from vidgait.kinematics.analysis import _world_forward
+from vidgait.kinematics.per_pass import _world_forward
 from vidgait.kinematics.events import (
     confirm_heel_strikes,
     floor_heel_strikes,

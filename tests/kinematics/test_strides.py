@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from vidgait.findings.words import refusal_text
 from vidgait.kinematics.events import confirm_heel_strikes
 from vidgait.kinematics.strides import Stride, build_strides, near_median_duration, normalize_cycles
 
@@ -17,16 +18,18 @@ def test_build_strides_checks_order_and_plausibility():
                     "toe_off_s": np.array([0.11, 1.21, 2.31])}}
     strides, refused = build_strides(ev)
     left = [s for s in strides if s.side == "left"]
-    assert len(left) == 3 and not [r for r in refused if r.startswith("left")]
+    assert len(left) == 3 and not [r for r in refused if r.side == "left"]
     assert left[0].opp_to == pytest.approx(0.11) and left[0].opp_hs == pytest.approx(0.55)
     ev["left"]["toe_off_s"] = np.array([0.66, 2.86])  # a toe off missed
     strides, refused = build_strides(ev)
     assert len([s for s in strides if s.side == "left"]) == 2
-    assert any("not exactly one toe off" in r for r in refused)
+    assert any(r.reason == "toe_off" for r in refused)
+    assert any("not exactly one toe off" in refusal_text(r) for r in refused)
     ev["left"]["heel_strike_s"] = np.array([0.0, 1.1, 2.2, 6.0])  # a 3.8 s "stride"
     ev["left"]["toe_off_s"] = np.array([0.66, 1.76, 2.86])
     _, refused = build_strides(ev)
-    assert any("implausible stride time" in r for r in refused)
+    assert any(r.reason == "stride_time" for r in refused)
+    assert any("implausible stride time" in refusal_text(r) for r in refused)
 
 
 def test_unconfirmed_heel_strikes_refuse_their_strides():
@@ -42,7 +45,8 @@ def test_unconfirmed_heel_strikes_refuse_their_strides():
     ok, refused = build_strides(ev, doubtful=doubtful)
     # both left strides use the heel strike at 1.1 s; the right one has it inside its stance
     assert not ok and len(refused) == 3
-    assert all("not confirmed" in r for r in refused)
+    assert all(r.reason == "unconfirmed" for r in refused)
+    assert all("not confirmed" in refusal_text(r) for r in refused)
     none = confirm_heel_strikes(ev, {"left": np.empty(0), "right": np.empty(0)}, 0.1)
     assert none["left"].size == 3 and none["right"].size == 2
 
@@ -84,4 +88,7 @@ def test_build_strides_leaves_out_a_stride_beyond_20_percent_of_the_median():
     strides, refused = build_strides(ev)
     assert [(s.side, s.hs) for s in strides if s.side == "left"] == [("left", 0.0), ("left", 1.1)]
     assert sum(s.side == "right" for s in strides) == 2
-    assert refused == ["left stride at 2.20 s: implausible stride time 1.45 s"]
+    assert [(r.side, r.reason) for r in refused] == [("left", "stride_time")]
+    assert refused[0].at_s == pytest.approx(2.2) and refused[0].value == pytest.approx(1.45)
+    assert [refusal_text(r) for r in refused] == [
+        "left stride at 2.20 s: implausible stride time 1.45 s"]

@@ -12,13 +12,20 @@ from vidgait.phantom.setup import RecordingSetup
 from vidgait.render.simulate import METRICS, metric_errors, simulate_setup
 
 
+def _est(v: float | None) -> dict | None:
+    """An estimate of report.json (one stride), or null."""
+    return None if v is None else {"value": v, "sd": None, "n": 1, "ci95": [None, None],
+                                   "method": "mean"}
+
+
 def _report(cadence: float | None, knee_left: float | None) -> dict:
-    side = {"stance_pct": 60.0, "step_time_s": 0.55}
+    side = {"stance_pct": _est(60.0), "step_time_s": _est(0.55)}
+    sides = ("left", "right")
     return {"spatiotemporal": {"cadence_steps_per_min": cadence, "left": side, "right": side},
-            "knee": {s: {"peak_swing_flexion_deg": knee_left if s == "left" else None,
-                         "flexion_range_deg": None} for s in ("left", "right")},
-            "pelvis": {"drop_deg": {"left": None, "right": None}},
-            "trunk": {"lean_deg": {"left": None, "right": None}}}
+            "knee": {s: {"knee_peak_swing_flexion_deg": _est(knee_left if s == "left" else None),
+                         "knee_flexion_range_deg": None} for s in sides},
+            "pelvis": {s: {"pelvic_drop_deg": None} for s in sides},
+            "trunk": {s: {"trunk_lean_over_stance_deg": None} for s in sides}}
 
 
 def test_metric_errors_are_measured_minus_true() -> None:

@@ -27,12 +27,11 @@ from vidgait.norms import (
 Flag = dict[str, Any]
 
 
-def mean_of(block: Any, key: str) -> float:
-    """``block[key]["mean"]`` or NaN (block may be not measurable or lack the key)."""
-    if isinstance(block, dict) and isinstance(block.get(key), dict):
-        v = block[key].get("mean")
-        return float(v) if v is not None else float("nan")
-    return float("nan")
+def value_of(result: GaitAnalysis, block: str, side: str, metric: str) -> float:
+    """The value of ``metric`` on ``side`` in ``block`` (``"spatiotemporal"``,
+    ``"kinematics"``, ``"pelvis"``), NaN when not measured."""
+    est = result.estimate(block, side, metric)
+    return est.value if est is not None else float("nan")
 
 
 def _band_flag(metric: str, side: str | None, value: float, view: str) -> Flag | None:
@@ -49,15 +48,13 @@ def knee_asymmetry(result: GaitAnalysis) -> tuple[str, float, float] | None:
     """(side with less knee flexion, its peak, the other's peak), deg, when the difference is
     beyond :data:`vidgait.norms.DIFFERENCES` AND the 95 % interval of the knee-range symmetry
     index excludes 0; else None."""
-    kin = result.kinematics
-    peaks = {s: mean_of(kin.get(s), "knee_peak_swing_flexion_deg") for s in SIDES}
+    peaks = {s: value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
     if not all(np.isfinite(v) for v in peaks.values()):
         return None
     low = min(SIDES, key=lambda s: peaks[s])
     diff = peaks[other(low)] - peaks[low]
-    rng = result.limp.get("metrics", {}).get("knee_flexion_range_deg") if isinstance(
-        result.limp, dict) else None
-    excl = bool(rng) and (rng["ci_low"] > 0 or rng["ci_high"] < 0)
+    rng = result.limp.metrics.get("knee_flexion_range_deg")
+    excl = rng is not None and (rng.ci_low > 0 or rng.ci_high < 0)
     if diff > DIFFERENCES["knee_peak_swing_flexion_deg"].value and excl:
         return low, peaks[low], peaks[other(low)]
     return None
@@ -86,13 +83,13 @@ def flags(result: GaitAnalysis) -> list[Flag]:
         ``note`` where the measurement's own bias matters.
     """
     out: list[Flag] = []
-    sp = result.spatiotemporal
+    cad = result.spatiotemporal.cadence_steps_per_min
     f = _band_flag("cadence_steps_per_min", None,
-                   float(sp.get("cadence_steps_per_min", np.nan)), "timing")
+                   cad if isinstance(cad, float) else float("nan"), "timing")
     if f:
         out.append(f)
     for s in SIDES:
-        f = _band_flag("stance_pct", s, mean_of(sp.get(s), "stance_pct"), "timing")
+        f = _band_flag("stance_pct", s, value_of(result, "spatiotemporal", s, "stance_pct"), "timing")
         if f:
             f["note"] = (f"the side-view estimate reads ~{STANCE_READS_HIGH_PCT:g} points high "
                          "(toe off ~0.6 frame late)")
@@ -100,7 +97,7 @@ def flags(result: GaitAnalysis) -> list[Flag]:
     lo, hi = KNEE_FLEXION_UNDERREAD_DEG
     for s in SIDES:
         f = _band_flag("knee_peak_swing_flexion_deg", s,
-                       mean_of(result.kinematics.get(s), "knee_peak_swing_flexion_deg"), "side")
+                       value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg"), "side")
         if f:
             f["note"] = (f"MediaPipe under-reads deep knee flexion by ~{lo:g}-{hi:g} deg "
                          "(docs/accuracy.md)")
@@ -109,22 +106,22 @@ def flags(result: GaitAnalysis) -> list[Flag]:
     if knee:
         low, v, o = knee
         out.append(_difference_flag("knee_peak_swing_flexion_deg", low, v - o, "side"))
-    if result.limp.get("verdict") == "limp":
-        m = result.limp["metrics"]["stance_time_s"]
+    m = result.limp.stance
+    if result.limp.verdict == "limp" and m is not None:
         out.append({"metric": "stance_time_symmetry_index", "side":
-                    result.limp["suspected_painful_side"], "value": float(m["si"]), "unit": "%",
+                    result.limp.suspected_painful_side, "value": float(m.si), "unit": "%",
                     "direction": "asymmetric",
-                    "normal": f"95 % interval including 0 or |SI| <= {m['floor']:.1f} % "
+                    "normal": f"95 % interval including 0 or |SI| <= {m.floor:.1f} % "
                               "(the events' resolution)",
                     "reference": f"symmetry index, {ROBINSON}; threshold from the measurement "
                                  "(docs/kinematics.md)", "view": "timing"})
-    pel = result.pelvis
     for s in SIDES:
-        f = _band_flag("pelvic_drop_deg", s, mean_of(pel.get(s), "pelvic_drop_deg"), "front/back")
+        f = _band_flag("pelvic_drop_deg", s, value_of(result, "pelvis", s, "pelvic_drop_deg"),
+                       "front/back")
         if f:
             out.append(f)
     for metric in ("pelvic_drop_deg", "trunk_lean_over_stance_deg"):
-        v = {s: mean_of(pel.get(s), metric) for s in SIDES}
+        v = {s: value_of(result, "pelvis", s, metric) for s in SIDES}
         if all(np.isfinite(x) for x in v.values()):
             high = max(SIDES, key=lambda s: v[s])
             if v[high] - v[other(high)] > DIFFERENCES[metric].value:

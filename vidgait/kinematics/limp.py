@@ -27,21 +27,28 @@ floor. Knee and hip range asymmetries are reported alongside, with their own int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
-from vidgait.kinematics.conventions import SIDES
+from vidgait.kinematics.conventions import SIDES, Side
+from vidgait.norms import EVENT_ERROR, LIMP_SI
 
 #: metrics compared between sides (per-stride arrays keyed by these names)
 LIMP_METRICS = ("step_time_s", "stance_time_s", "single_support_time_s", "swing_time_s",
                 "knee_flexion_range_deg", "hip_flexion_range_deg")
 MIN_STRIDES = 3
-#: stance SI (%) a verdict of "no limp" must be able to rule out: a limp of this size is always
-#: to be found (issue 4's requirement, and the conventional 10 % asymmetry cut-off). When the
-#: timing resolution (floor) is coarser, e.g. at 7.5 fps, "no limp" cannot be said.
-RULE_OUT_SI_PCT = 10.0
-#: systematic event-timing error per view, s (largest mean event error on the walker, rounded up)
-EVENT_ACCURACY_S = {"side": 0.033, "frontal": 0.05}
+#: stance SI (%) a verdict of "no limp" must be able to rule out (:data:`vidgait.norms.LIMP_SI`):
+#: when the timing resolution (floor) is coarser, e.g. at 7.5 fps, "no limp" cannot be said
+RULE_OUT_SI_PCT = LIMP_SI.value
+#: systematic event-timing error per view, s (:data:`vidgait.norms.EVENT_ERROR`)
+EVENT_ACCURACY_S = {view: e.value for view, e in EVENT_ERROR.items()}
+
+Verdict = Literal["limp", "no limp", "not measurable"]
+#: why the verdict is what it is: fewer than MIN_STRIDES strides per side ("few_strides"); stance
+#: SI beyond its interval and the timing floor ("beyond"); within them ("within"); within them
+#: but the floor is coarser than RULE_OUT_SI_PCT ("resolution")
+VerdictReason = Literal["few_strides", "beyond", "within", "resolution"]
 
 
 def symmetry_index(left: float, right: float) -> float:
@@ -100,6 +107,8 @@ class LimpAssessment:
     Attributes
     ----------
     verdict : {"limp", "no limp", "not measurable"}
+    reason : {"few_strides", "beyond", "within", "resolution"}
+        Why (:data:`VerdictReason`).
     suspected_painful_side, favoured_side : {"left", "right"} or None
     size_si : float
         Stance-time SI, % (negative: right stance shorter).
@@ -108,17 +117,25 @@ class LimpAssessment:
     metrics : dict name -> SymmetryResult
     gait_asymmetry_swing : float
         GA of swing time, %.
-    explanation : str
+    required_fps : float
+        With ``reason == "resolution"``: the frame rate whose one-frame timing floor could rule
+        out a :data:`RULE_OUT_SI_PCT` limp, frames per second; NaN otherwise.
     """
 
-    verdict: str
-    suspected_painful_side: str | None
-    favoured_side: str | None
+    verdict: Verdict
+    reason: VerdictReason
+    suspected_painful_side: Side | None
+    favoured_side: Side | None
     size_si: float
     confidence: float
     metrics: dict[str, SymmetryResult] = field(default_factory=dict)
     gait_asymmetry_swing: float = float("nan")
-    explanation: str = ""
+    required_fps: float = float("nan")
+
+    @property
+    def stance(self) -> SymmetryResult | None:
+        """The stance-time symmetry the verdict rests on (None with too few strides)."""
+        return self.metrics.get("stance_time_s")
 
 
 def _symmetry(left: np.ndarray, right: np.ndarray, floor: float) -> SymmetryResult | None:
@@ -157,28 +174,19 @@ def assess_limp(per_stride: dict[str, dict[str, np.ndarray]],
                 results[m] = r
     main = results.get("stance_time_s")
     if main is None:
-        return LimpAssessment("not measurable", None, None, float("nan"), 0.0, results,
-                              explanation=f"fewer than {MIN_STRIDES} accepted strides per side")
+        return LimpAssessment("not measurable", "few_strides", None, None, float("nan"), 0.0,
+                              results)
     sw = [per_stride[s]["swing_time_s"] for s in SIDES]
     ga = gait_asymmetry(float(np.mean(sw[0])), float(np.mean(sw[1])))
     boot = bootstrap_si(per_stride["left"]["stance_time_s"], per_stride["right"]["stance_time_s"])
     painful = "right" if main.si < 0 else "left"
     agree = (np.sign(boot) == np.sign(main.si)) & (np.abs(boot) > main.floor)
     if main.significant:
-        return LimpAssessment(
-            "limp", painful, "left" if painful == "right" else "right", main.si,
-            float(agree.mean()), results, ga,
-            f"stance is {abs(main.si):.1f} % shorter on the {painful} (95 % CI "
-            f"{main.ci_low:.1f} to {main.ci_high:.1f} %; resolution {main.floor:.1f} %): "
-            f"the {painful} leg is spared, suspected painful side {painful}")
+        return LimpAssessment("limp", "beyond", painful, "left" if painful == "right" else "right",
+                              main.si, float(agree.mean()), results, ga)
     if main.floor > RULE_OUT_SI_PCT:
-        return LimpAssessment(
-            "not measurable", None, None, main.si, 0.0, results, ga,
-            f"stance SI {main.si:.1f} %, but the timing resolution ({main.floor:.1f} %, from the "
-            f"frame rate) is too coarse to rule out a {RULE_OUT_SI_PCT:g} % limp: record at "
-            f"{np.ceil(100.0 / (RULE_OUT_SI_PCT * stance.mean())):.0f} frames per second or more "
-            "(30 recommended)")
-    return LimpAssessment(
-        "no limp", None, None, main.si, float(1.0 - agree.mean()), results, ga,
-        f"stance SI {main.si:.1f} % (95 % CI {main.ci_low:.1f} to {main.ci_high:.1f} %) is within "
-        f"stride-to-stride variability or the {main.floor:.1f} % timing resolution")
+        fps = float(np.ceil(100.0 / (RULE_OUT_SI_PCT * stance.mean())))
+        return LimpAssessment("not measurable", "resolution", None, None, main.si, 0.0, results,
+                              ga, fps)
+    return LimpAssessment("no limp", "within", None, None, main.si, float(1.0 - agree.mean()),
+                          results, ga)

@@ -27,13 +27,13 @@ from __future__ import annotations
 import numpy as np
 
 from vidgait.kinematics.conventions import SIDES, other
+from vidgait.kinematics.results import Estimate
 from vidgait.kinematics.strides import Stride, normalize_cycles
 
 
-def _summary(curve_value: float, per_stride: list[float]) -> dict[str, float]:
-    v = np.asarray(per_stride, float)
-    return {"mean": float(curve_value), "sd": float(v.std(ddof=1)) if v.size > 1 else float("nan"),
-            "n": int(v.size)}
+def _summary(curve_value: float, per_stride: list[float]) -> Estimate:
+    """The value on the mean curve, with the per-stride spread."""
+    return Estimate.of(per_stride, value=float(curve_value), method="curve")
 
 
 def _window(n: int, a_pct: float, b_pct: float) -> slice:
@@ -50,7 +50,7 @@ def _swing_mean(t: np.ndarray, y: np.ndarray, st: Stride) -> float:
 def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
                    strides: list[Stride],
                    transverse: dict[str, dict[str, np.ndarray]] | None = None
-                   ) -> dict[str, dict[str, dict[str, float]]]:
+                   ) -> dict[str, dict[str, Estimate]]:
     """Pelvis, trunk and foot metrics per side.
 
     Parameters
@@ -64,12 +64,12 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
 
     Returns
     -------
-    dict side -> metric -> {"mean", "sd", "n"}
-        ``pelvic_drop_deg`` (of THAT side, while the other leg stands alone),
+    dict side -> metric -> Estimate
+        Degrees, the value on the mean curve (``method="curve"``): ``pelvic_drop_deg`` (of THAT side, while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
         ``foot_progression_deg``, ``hip_rotation_swing_deg``.
     """
-    out: dict[str, dict[str, dict[str, float]]] = {s: {} for s in SIDES}
+    out: dict[str, dict[str, Estimate]] = {s: {} for s in SIDES}
     for s in SIDES:
         o = other(s)
         own = [st for st in strides if st.side == s and st.hs >= t[0] and st.next_hs <= t[-1]]
@@ -124,7 +124,7 @@ def _stride_extremes(t: np.ndarray, y: np.ndarray, period_s: float, fs: float) -
 
 def pelvis_metrics_without_events(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
                                   period_s: float, fs: float
-                                  ) -> dict[str, dict[str, dict[str, float]]]:
+                                  ) -> dict[str, dict[str, Estimate]]:
     """Pelvic drop and trunk lean per side from per-stride extremes, with NO gait events.
 
     For a front/back view whose events are not usable (too few accepted strides; MediaPipe depth
@@ -142,10 +142,11 @@ def pelvis_metrics_without_events(t: np.ndarray, frontal: dict[str, dict[str, np
 
     Returns
     -------
-    dict side -> {"pelvic_drop_deg", "trunk_lean_over_stance_deg"} -> {"mean", "sd", "n"}
-        ``mean`` holds the median over strides. Empty for a side without two full strides.
+    dict side -> {"pelvic_drop_deg", "trunk_lean_over_stance_deg"} -> Estimate
+        Degrees; ``value`` is the median over strides (``method="extremes"``). Empty for a side
+        without two full strides.
     """
-    out: dict[str, dict[str, dict[str, float]]] = {s: {} for s in SIDES}
+    out: dict[str, dict[str, Estimate]] = {s: {} for s in SIDES}
     if not np.isfinite(period_s):
         return out
     for s in SIDES:
@@ -153,6 +154,5 @@ def pelvis_metrics_without_events(t: np.ndarray, frontal: dict[str, dict[str, np
                              ("trunk_lean_over_stance_deg", frontal[s]["trunk_lean"])):
             v = _stride_extremes(t, series, period_s, fs)
             if v.size >= 2:
-                out[s][name] = _summary(float(np.median(v)), v.tolist())
-                out[s][name]["method"] = "per-stride extremes without events"
+                out[s][name] = Estimate.of(v, value=float(np.median(v)), method="extremes")
     return out

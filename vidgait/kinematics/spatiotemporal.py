@@ -55,11 +55,6 @@ def stride_metrics(strides: list[Stride]) -> dict[str, dict[str, np.ndarray]]:
     return {s: {k: np.asarray(v, float) for k, v in m.items()} for s, m in out.items()}
 
 
-def summarize(values: np.ndarray) -> dict[str, float]:
-    """Mean, SD (ddof=1) and count of the finite values (NaN when fewer than one / two)."""
-    v = values[np.isfinite(values)]
-    return {"mean": float(v.mean()) if v.size else float("nan"),
-            "sd": float(v.std(ddof=1)) if v.size > 1 else float("nan"), "n": int(v.size)}
 
 
 def cadence(metrics: dict[str, dict[str, np.ndarray]]) -> float:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vidgait.kinematics.conventions import SIDES, Side, other
+from vidgait.kinematics.results import Refusal
 
 #: Largest relative deviation of a stride time from the median stride time
 #: (:func:`near_median_duration`): strides beyond 20 % of the median are left out.
@@ -88,7 +89,7 @@ def near_median_duration(strides: Sequence[Stride], tol: float = STRIDE_TIME_TOL
 def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = STRIDE_TIME_TOL,
                   min_s: float = 0.6, max_s: float = 2.5,
                   doubtful: dict[str, np.ndarray] | None = None
-                  ) -> tuple[list[Stride], list[str]]:
+                  ) -> tuple[list[Stride], list[Refusal]]:
     """Strides whose events are complete, in order and plausible; and reasons for the refused.
 
     Parameters
@@ -108,7 +109,8 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = STRI
     Returns
     -------
     strides : list of Stride
-    refused : list of str
+    refused : list of Refusal
+        Each refused stride with its reason code.
     """
     cands, refused = [], []
     for s in SIDES:
@@ -119,18 +121,16 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = STRI
         for a, b in zip(hs[:-1], hs[1:]):
             t_off = _one_between(to, a, b)
             if t_off is None:
-                refused.append(f"{s} stride at {a:.2f} s: not exactly one toe off")
+                refused.append(Refusal(s, float(a), "toe_off"))
                 continue
             opp_to = _one_between(oto, a, t_off)
             opp_hs = _one_between(ohs, opp_to, t_off) if opp_to is not None else None
             if opp_to is None or opp_hs is None:
-                refused.append(f"{s} stride at {a:.2f} s: contralateral events missing or "
-                               "out of order")
+                refused.append(Refusal(s, float(a), "contralateral"))
                 continue
             bad = [x for x, side in ((a, s), (b, s), (opp_hs, o)) if _is_in(x, doubtful, side)]
             if bad:
-                refused.append(f"{s} stride at {a:.2f} s: heel strike at {bad[0]:.2f} s not "
-                               "confirmed by an independent estimate")
+                refused.append(Refusal(s, float(a), "unconfirmed", float(bad[0])))
                 continue
             prev = ohs[ohs < a]
             cands.append(Stride(s, float(a), t_off, float(b), opp_to, opp_hs,
@@ -142,11 +142,9 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = STRI
     for c, typical in zip(cands, near_median_duration(cands, tol)):
         stance = (c.to - c.hs) / c.duration
         if not (min_s <= c.duration <= max_s) or not typical:
-            refused.append(f"{c.side} stride at {c.hs:.2f} s: implausible stride time "
-                           f"{c.duration:.2f} s")
+            refused.append(Refusal(c.side, c.hs, "stride_time", c.duration))
         elif not 0.45 <= stance <= 0.8:
-            refused.append(f"{c.side} stride at {c.hs:.2f} s: implausible stance "
-                           f"{100 * stance:.0f} %")
+            refused.append(Refusal(c.side, c.hs, "stance", 100 * stance))
         else:
             ok.append(c)
     return ok, refused

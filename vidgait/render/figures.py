@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from vidgait.report import value
 from vidgait.norms import (
     CURVE_REFERENCES,
     FOOT_OFF_PCT,
@@ -55,7 +56,7 @@ def available_curves(report: dict[str, Any]) -> list[str]:
 def _toe_off(report: dict[str, Any], side: str) -> float | None:
     """This side's mean toe-off in % of the cycle (its stance %), from the report."""
     st = report.get("spatiotemporal", {}).get(side)
-    return st.get("stance_pct") if isinstance(st, dict) else None
+    return value(st, "stance_pct") if isinstance(st, dict) else None
 
 
 def _reference_boxes(ref: CurveReference) -> list[tuple[float, float, float, float]]:

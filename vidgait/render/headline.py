@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vidgait.report import value
 from vidgait.norms import DETECTABLE_CHANGE, DIFFERENCES, PELVIC_DROP_MIN_STEPS, RANGES, ROBINSON
 
 SIDES = ("left", "right")
@@ -29,8 +30,9 @@ class Card:
     Attributes
     ----------
     key : str
-        Stable identifier (``"limp"``, ``"pelvic_drop"``, ``"trunk_lean"``, ``"knee_peak"``,
-        ``"hip_rotation"``, ``"cadence"``).
+        Stable identifier: ``"limp"`` or the metric's name (``"pelvic_drop_deg"``,
+        ``"trunk_lean_over_stance_deg"``, ``"knee_peak_swing_flexion_deg"``,
+        ``"hip_rotation_swing_deg"``, ``"cadence_steps_per_min"``).
     title : str
         Heading shown to the clinician.
     value : str
@@ -65,11 +67,11 @@ def _limp_card(report: dict[str, Any]) -> Card:
     if not lp["measurable"]:
         return Card("limp", "Limp", "not measurable", normal, note=lp.get("explanation", ""))
     if lp["detected"]:
-        value = (f"favours the {lp['favoured_side']} leg; stance SI {fmt(lp['index'])} %, "
+        text = (f"favours the {lp['favoured_side']} leg; stance SI {fmt(lp['index'])} %, "
                  f"confidence {fmt(lp['confidence'], 2)}")
     else:
-        value = f"no limp; stance SI {fmt(lp['index'])} %"
-    return Card("limp", "Limp", value, normal, outside=bool(lp["detected"]),
+        text = f"no limp; stance SI {fmt(lp['index'])} %"
+    return Card("limp", "Limp", text, normal, outside=bool(lp["detected"]),
                 note=lp.get("explanation", ""),
                 numbers={"index": lp["index"], "confidence": lp["confidence"]})
 
@@ -81,15 +83,16 @@ def _pelvic_drop_card(report: dict[str, Any]) -> Card:
     normal = (f"{rng.text()} per side ({rng.reference}); left/right difference "
               f"<= {sdd:g} deg ({sdd_ref})")
     if not pv["measurable"]:
-        return Card("pelvic_drop", "Pelvic drop", "not measurable", normal, note=pv.get("note", ""))
-    drop = pv["drop_deg"]
+        return Card("pelvic_drop_deg", "Pelvic drop", "not measurable", normal,
+                    note=pv.get("note", ""))
+    drop = {s: value(pv[s], "pelvic_drop_deg") for s in SIDES}
     outside = any(rng.contains(drop[s]) is False for s in SIDES)
     if drop["left"] is not None and drop["right"] is not None:
         outside |= abs(drop["left"] - drop["right"]) > sdd
     note = ("the value on a side is how far THAT side of the pelvis drops while the other leg is "
             "in single stance; " + (pv.get("caution") or ""))
-    return Card("pelvic_drop", "Pelvic drop", _lr(drop, "deg"), normal, outside, note,
-                numbers={f"drop_{s}": drop[s] for s in SIDES})
+    return Card("pelvic_drop_deg", "Pelvic drop", _lr(drop, "deg"), normal, outside, note,
+                numbers={f"pelvic_drop_deg_{s}": drop[s] for s in SIDES})
 
 
 def _trunk_card(report: dict[str, Any]) -> Card:
@@ -99,11 +102,12 @@ def _trunk_card(report: dict[str, Any]) -> Card:
     normal = (f"no normal range in vidgait's references (not coloured); change between sessions "
               f"is judged against {sdd:g} deg ({sdd_ref})")
     if not tr["measurable"]:
-        return Card("trunk_lean", "Trunk lean", "not measurable", normal, note=tr.get("note", ""))
-    lean = tr["lean_deg"]
-    return Card("trunk_lean", "Trunk lean", _lr(lean, "deg"), normal,
+        return Card("trunk_lean_over_stance_deg", "Trunk lean", "not measurable", normal,
+                    note=tr.get("note", ""))
+    lean = {s: value(tr[s], "trunk_lean_over_stance_deg") for s in SIDES}
+    return Card("trunk_lean_over_stance_deg", "Trunk lean", _lr(lean, "deg"), normal,
                 note="lean toward that side during its stance (a compensated Trendelenburg sign)",
-                numbers={f"lean_{s}": lean[s] for s in SIDES})
+                numbers={f"trunk_lean_over_stance_deg_{s}": lean[s] for s in SIDES})
 
 
 def _knee_card(report: dict[str, Any]) -> Card:
@@ -111,14 +115,14 @@ def _knee_card(report: dict[str, Any]) -> Card:
     rng = RANGES["knee_peak_swing_flexion_deg"]
     normal = f"{rng.text()} ({rng.reference})"
     if not kn["measurable"]:
-        return Card("knee_peak", "Knee peak flexion (swing)", "not measurable", normal,
-                    note=kn.get("note", ""))
-    peaks = {s: kn[s]["peak_swing_flexion_deg"] for s in SIDES}
-    unc = [kn[s]["uncertainty_deg"] for s in SIDES if kn[s]["uncertainty_deg"] is not None]
+        return Card("knee_peak_swing_flexion_deg", "Knee peak flexion (swing)", "not measurable",
+                    normal, note=kn.get("note", ""))
+    peaks = {s: value(kn[s], "knee_peak_swing_flexion_deg") for s in SIDES}
+    unc = [u for s in SIDES if (u := kn[s]["knee_flexion_uncertainty_deg"]) is not None]
     note = f"landmark-noise SD about {fmt(max(unc))} deg" if unc else ""
-    return Card("knee_peak", "Knee peak flexion (swing)", _lr(peaks, "deg"), normal,
-                any(rng.contains(peaks[s]) is False for s in SIDES), note,
-                numbers={f"knee_{s}": peaks[s] for s in SIDES})
+    return Card("knee_peak_swing_flexion_deg", "Knee peak flexion (swing)", _lr(peaks, "deg"),
+                normal, any(rng.contains(peaks[s]) is False for s in SIDES), note,
+                numbers={f"knee_peak_swing_flexion_deg_{s}": peaks[s] for s in SIDES})
 
 
 def _hip_rotation_card(report: dict[str, Any]) -> Card:
@@ -129,14 +133,15 @@ def _hip_rotation_card(report: dict[str, Any]) -> Card:
     normal = (f"no normal range applied (one camera cannot measure it absolutely); typical "
               f"{rng.text()} ({rng.note}; {rng.reference})")
     if not hip["rotation_measurable"]:
-        return Card("hip_rotation", "Hip rotation (swing)", "not measurable", normal,
+        return Card("hip_rotation_swing_deg", "Hip rotation (swing)", "not measurable", normal,
                     note="front or back view needed; " + hip["rotation_note"])
-    rot = {s: hip[s]["rotation_deg"] for s in SIDES}
-    value = _lr(rot, "deg")
+    rot = {s: value(hip[s], "hip_rotation_swing_deg") for s in SIDES}
+    text = _lr(rot, "deg")
     if all(rot[s] is not None for s in SIDES):
-        value += f" (L - R {fmt(rot['left'] - rot['right'], 1)} deg)"
-    return Card("hip_rotation", "Hip rotation (swing)", value, normal, False,
-                hip["rotation_note"], numbers={f"rotation_{s}": rot[s] for s in SIDES})
+        text += f" (L - R {fmt(rot['left'] - rot['right'], 1)} deg)"
+    return Card("hip_rotation_swing_deg", "Hip rotation (swing)", text, normal, False,
+                hip["rotation_note"],
+                numbers={f"hip_rotation_swing_deg_{s}": rot[s] for s in SIDES})
 
 
 def _cadence_card(report: dict[str, Any]) -> Card:
@@ -144,10 +149,10 @@ def _cadence_card(report: dict[str, Any]) -> Card:
     rng = RANGES["cadence_steps_per_min"]
     normal = f"{rng.text()} ({rng.reference})"
     if cad is None:
-        return Card("cadence", "Cadence", "not measurable", normal,
+        return Card("cadence_steps_per_min", "Cadence", "not measurable", normal,
                     note=report["spatiotemporal"].get("note", ""))
-    return Card("cadence", "Cadence", fmt(cad, 1, "steps/min"), normal,
-                rng.contains(cad) is False, numbers={"cadence": cad})
+    return Card("cadence_steps_per_min", "Cadence", fmt(cad, 1, "steps/min"), normal,
+                rng.contains(cad) is False, numbers={"cadence_steps_per_min": cad})
 
 
 def headline_cards(report: dict[str, Any]) -> list[Card]:
@@ -168,11 +173,11 @@ def headline_cards(report: dict[str, Any]) -> list[Card]:
 
 #: spatiotemporal table rows: report field -> (label, digits, symmetry row in report["symmetry"])
 _ROWS: dict[str, tuple[str, int, str | None]] = {
-    "step_time_s": ("Step time (s)", 3, "step_time"),
+    "step_time_s": ("Step time (s)", 3, "step_time_s"),
     "stride_time_s": ("Stride time (s)", 3, None),
-    "stance_pct": ("Stance (% of stride)", 1, "stance"),
-    "swing_pct": ("Swing (% of stride)", 1, "swing"),
-    "single_support_pct": ("Single support (% of stride)", 1, "single_support"),
+    "stance_pct": ("Stance (% of stride)", 1, "stance_time_s"),
+    "swing_pct": ("Swing (% of stride)", 1, "swing_time_s"),
+    "single_support_pct": ("Single support (% of stride)", 1, "single_support_time_s"),
     "double_support_pct": ("Double support (% of stride)", 1, None),
     "step_length": ("Step length", 3, None),
 }
@@ -197,10 +202,10 @@ def spatiotemporal_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
         and ``values`` (raw report values per side).
     """
     st = report["spatiotemporal"]
-    unit = (st.get("stride_length") or {}).get("unit") or "leg lengths"
+    unit = st.get("length_unit") or "leg lengths"
     rows = []
     for key, (label, digits, sym) in _ROWS.items():
-        vals = {s: st[s][key] for s in SIDES}
+        vals = {s: value(st[s], key) for s in SIDES}
         rng = RANGES.get(key)
         rows.append({
             "parameter": label if key != "step_length" else f"Step length ({unit})",

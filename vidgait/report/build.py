@@ -1,0 +1,224 @@
+"""The one serializer: a :class:`~vidgait.kinematics.GaitAnalysis` (the core's typed values) and
+its findings into ``report.json`` (:class:`~vidgait.report.model.Report`).
+
+Every metric block says whether the recording could measure it; a metric the views cannot support
+is ``null`` with ``measurable: false`` and a ``note`` saying which view to record, never a
+confident number. Sides are the patient's. ``pelvis.<side>.pelvic_drop_deg`` is how far THAT
+side's hemipelvis drops below level during the other leg's single-leg stance (an uncompensated
+Trendelenburg sign of weak hip abductors on the OTHER, stance, side);
+``trunk.<side>.trunk_lean_over_stance_deg`` is the lean of the trunk toward that side during its
+stance (a compensated Trendelenburg / Duchenne pattern).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from vidgait import __version__
+from vidgait.findings import flags, summary
+from vidgait.findings.words import (FRONT_NOTE, SIDE_NOTE, limp_explanation,
+                                    not_measurable_text, notice_text, refusal_text, trust)
+from vidgait.kinematics import GaitAnalysis, NotMeasurable, Quantity
+from vidgait.kinematics import results as core
+from vidgait.kinematics.conventions import SIDES
+import vidgait.report.model as m
+from vidgait.sequence import PoseSequence
+
+#: What a front-view pelvic drop from MediaPipe can be trusted for (docs/accuracy.md, docs/phantom.md)
+PELVIS_CAUTION = (
+    "unverified: on a rendered walking phantom MediaPipe's hip points followed the tilt of the "
+    "trunk, not a true 4-10 deg pelvic drop (correlation -0.3 to -0.7 at every size tried), so a "
+    "normal value does not rule out a Trendelenburg sign and a high value may come from trunk "
+    "lean; confirm clinically")
+_VALGUS_NOTE = (
+    "knee valgus (+) / varus (-) in single-leg stance: the 2-D frontal-plane projection angle "
+    "(FPPA) from a front/back view, not a 3-D joint angle; it mixes in knee flexion and hip "
+    "rotation; compare left with right and over sessions")
+_ROTATION_NOTE = (
+    "hip rotation from one camera is weak: MediaPipe depth, relative left/right comparison and "
+    "within-session change only, never a lab-grade absolute angle (normal excursion ~6.5 deg, "
+    "between-person SD ~9.5 deg; Schwartz 2008)")
+_SYMMETRY = ("step_time_s", "stance_time_s", "single_support_time_s", "swing_time_s",
+             "knee_flexion_range_deg", "hip_flexion_range_deg")
+_VIEW_ORDER = ("side", "toward", "away", "oblique")
+
+
+def _num(x: Any) -> float | None:
+    """A finite float or None (JSON has no NaN)."""
+    if isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(float(x)):
+        return float(x)
+    return None
+
+
+def _est(e: core.Estimate | None) -> m.Estimate | None:
+    if e is None:
+        return None
+    return m.Estimate(value=_num(e.value), sd=_num(e.sd), n=e.n,
+                      ci95=(_num(e.ci95[0]), _num(e.ci95[1])), method=e.method)
+
+
+def _side_est(a: GaitAnalysis, block: str, side: str, metric: str) -> m.Estimate | None:
+    return _est(a.estimate(block, side, metric))
+
+
+def _spatiotemporal(a: GaitAnalysis, height_cm: float | None) -> m.Spatiotemporal:
+    sp = a.spatiotemporal
+    sides = {}
+    for s in SIDES:
+        fields = {k: _side_est(a, "spatiotemporal", s, k) for k in m.SideTiming.model_fields
+                  if k != "n_strides"}
+        stride = a.estimate("spatiotemporal", s, "stride_time_s")
+        sides[s] = m.SideTiming(**fields, n_strides=stride.n if stride else 0)
+    measurable = not isinstance(sp.cadence_steps_per_min, NotMeasurable)
+    return m.Spatiotemporal(
+        measurable=measurable,
+        note=None if measurable else not_measurable_text(sp.cadence_steps_per_min),
+        cadence_steps_per_min=_num(sp.cadence_steps_per_min) if measurable else None,
+        length_unit="m" if height_cm else "leg lengths",
+        stride_length=(_num(sp.stride_length.value) if isinstance(sp.stride_length, Quantity)
+                       else None),
+        speed=_num(sp.speed.value) if isinstance(sp.speed, Quantity) else None, **sides)
+
+
+def _symmetry(a: GaitAnalysis) -> m.SymmetryBlock:
+    rows = {}
+    for name in _SYMMETRY:
+        r = a.limp.metrics.get(name)
+        rows[name] = None if r is None else m.Symmetry(
+            si_pct=_num(r.si), ci95_pct=(_num(r.ci_low), _num(r.ci_high)),
+            floor_pct=_num(r.floor), n_left=r.n_left, n_right=r.n_right)
+    return m.SymmetryBlock(**rows, swing_gait_asymmetry_pct=_num(a.limp.gait_asymmetry_swing))
+
+
+def _limp(a: GaitAnalysis) -> m.Limp:
+    lp = a.limp
+    measurable = lp.verdict != "not measurable"
+    return m.Limp(
+        measurable=measurable, detected=(lp.verdict == "limp") if measurable else None,
+        verdict=lp.verdict, reason=lp.reason, favoured_side=lp.favoured_side,
+        suspected_painful_side=lp.suspected_painful_side, index=_num(lp.size_si),
+        index_measure="symmetry index of stance time, % (negative: right stance shorter)",
+        confidence=_num(lp.confidence), explanation=limp_explanation(lp))
+
+
+def _pelvis_trunk(a: GaitAnalysis) -> tuple[m.Pelvis, m.Trunk]:
+    pel = {s: m.PelvisSide(pelvic_drop_deg=_side_est(a, "pelvis", s, "pelvic_drop_deg"),
+                           obliquity_range_deg=_side_est(a, "pelvis", s, "obliquity_range_deg"))
+           for s in SIDES}
+    trunk = {s: m.TrunkSide(trunk_lean_over_stance_deg=_side_est(
+        a, "pelvis", s, "trunk_lean_over_stance_deg")) for s in SIDES}
+    drop_ok = any(pel[s].pelvic_drop_deg is not None for s in SIDES)
+    lean_ok = any(trunk[s].trunk_lean_over_stance_deg is not None for s in SIDES)
+    ranges = [e.value for s in SIDES if (e := pel[s].obliquity_range_deg) is not None
+              and e.value is not None]
+    pelvis = m.Pelvis(measurable=drop_ok, note=None if drop_ok else FRONT_NOTE,
+                      caution=PELVIS_CAUTION if drop_ok else None,
+                      obliquity_range_deg=max(ranges) if ranges else None, **pel)
+    return pelvis, m.Trunk(measurable=lean_ok, note=None if lean_ok else FRONT_NOTE, **trunk)
+
+
+def _knee_hip(a: GaitAnalysis) -> tuple[m.Knee, m.Hip]:
+    knee, hip = {}, {}
+    for s in SIDES:
+        unc = a.uncertainty.get(s, {})
+        knee[s] = m.KneeSide(
+            knee_peak_swing_flexion_deg=_side_est(a, "kinematics", s,
+                                                  "knee_peak_swing_flexion_deg"),
+            knee_flexion_range_deg=_side_est(a, "kinematics", s, "knee_flexion_range_deg"),
+            knee_flexion_uncertainty_deg=_num(unc.get("knee_flexion")),
+            knee_valgus_stance_deg=_side_est(a, "pelvis", s, "knee_valgus_stance_deg"),
+            knee_valgus_uncertainty_deg=_num(unc.get("knee_valgus")))
+        hip[s] = m.HipSide(
+            hip_flexion_range_deg=_side_est(a, "kinematics", s, "hip_flexion_range_deg"),
+            hip_rotation_swing_deg=_side_est(a, "pelvis", s, "hip_rotation_swing_deg"),
+            foot_progression_deg=_side_est(a, "pelvis", s, "foot_progression_deg"))
+    knee_ok = any(knee[s].knee_peak_swing_flexion_deg is not None for s in SIDES)
+    valgus_ok = any(knee[s].knee_valgus_stance_deg is not None for s in SIDES)
+    rotation_ok = any(hip[s].hip_rotation_swing_deg is not None for s in SIDES)
+    return (m.Knee(measurable=knee_ok, note=None if knee_ok else SIDE_NOTE,
+                   valgus_measurable=valgus_ok,
+                   valgus_note=_VALGUS_NOTE if valgus_ok else FRONT_NOTE, **knee),
+            m.Hip(flexion_reference="relative to the trunk line (side view)",
+                  rotation_measurable=rotation_ok, rotation_note=_ROTATION_NOTE, **hip))
+
+
+def _curve(c: core.Curve) -> m.Curve:
+    return m.Curve(mean=[_num(v) for v in c.mean], sd=[_num(v) for v in c.sd], n=c.n)
+
+
+def _quality(seqs: list[PoseSequence], a: GaitAnalysis) -> m.Quality:
+    frames = sum(len(s) for s in seqs)
+    found = sum(int(s.found.sum()) for s in seqs)
+    return m.Quality(
+        detected_fraction=found / frames if frames else 0.0, frames=frames,
+        max_people_per_frame=max(int(s.meta.get("max_people_per_frame", 1)) for s in seqs),
+        warnings=[notice_text(n) for n in a.notices],
+        refused_strides=[refusal_text(r) for r in a.refused])
+
+
+def report_model(analysis: GaitAnalysis, seqs: list[PoseSequence], *,
+                 height_cm: float | None = None) -> m.Report:
+    """The typed report of an analysis (validated on construction).
+
+    Parameters
+    ----------
+    analysis : GaitAnalysis
+        The core's measurement of the session.
+    seqs : list of PoseSequence
+        Its clips, in the order analysed.
+    height_cm : float, optional
+        Patient height, cm, as given to the analysis.
+
+    Returns
+    -------
+    vidgait.report.model.Report
+    """
+    a = analysis
+    fl = flags(a)
+    pelvis, trunk = _pelvis_trunk(a)
+    knee, hip = _knee_hip(a)
+    spatio = _spatiotemporal(a, height_cm)
+    limp = _limp(a)
+    seen = a.views
+    return m.Report(
+        schema_version=m.SCHEMA_VERSION, generator=f"vidgait {__version__}",
+        inputs=[m.Input(source=s.meta.get("source", ""), frames=len(s), duration_s=s.duration_s,
+                        fps=s.fps, model=s.model,
+                        frame_size=(int(s.frame_size[0]), int(s.frame_size[1]))) for s in seqs],
+        height_cm=height_cm,
+        view=[v for v in _VIEW_ORDER if v in seen] + sorted(seen - set(_VIEW_ORDER)),
+        quality=_quality(seqs, a), spatiotemporal=spatio, symmetry=_symmetry(a), limp=limp,
+        pelvis=pelvis, trunk=trunk, knee=knee, hip=hip,
+        events={s: m.Events(heel_strike_s=list(a.events[s]["heel_strike_s"]),
+                            toe_off_s=list(a.events[s]["toe_off_s"])) for s in SIDES},
+        cycles={s: {k: _curve(c) for k, c in a.cycles[s].items()} for s in SIDES},
+        passes=[m.Pass(**vars(p)) for p in a.passes], flags=[m.Flag(**f) for f in fl],
+        summary=summary(a, fl), trust=trust(seen),
+        measurable=m.Measurable(spatiotemporal=spatio.measurable, limp=limp.measurable,
+                                pelvis=pelvis.measurable, trunk=trunk.measurable,
+                                knee=knee.measurable, knee_valgus=knee.valgus_measurable,
+                                hip_rotation=hip.rotation_measurable))
+
+
+def build_report(analysis: GaitAnalysis, seqs: list[PoseSequence], *,
+                 height_cm: float | None = None) -> dict[str, Any]:
+    """``report.json`` as a plain dict (JSON-ready, documented in ``docs/report.md``).
+
+    Parameters
+    ----------
+    analysis : GaitAnalysis
+        The core's measurement of the session.
+    seqs : list of PoseSequence
+        Its clips, in the order analysed.
+    height_cm : float, optional
+        Patient height, cm, as given to the analysis.
+
+    Returns
+    -------
+    dict
+        :func:`report_model` dumped to JSON types (no NaN: null).
+    """
+    return report_model(analysis, seqs, height_cm=height_cm).model_dump(mode="json")
