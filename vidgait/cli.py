@@ -205,7 +205,7 @@ def _cmd_phantom(args: argparse.Namespace) -> int:
 
 def _cmd_live(args: argparse.Namespace) -> int:
     from vidgait.live.camera import run_camera
-    from vidgait.live.processor import LiveConfig
+    from vidgait.live.config import LiveConfig
     from vidgait.video import H264Writer
 
     source: int | str = int(args.source) if args.source.isdigit() else args.source
@@ -243,8 +243,8 @@ def _live_line(snap: object) -> str:
     return (f"t={snap.t_s:5.1f}s {snap.fps_processed:4.1f}fps view={m.view or '-'} "
             f"cadence={f(m.cadence_steps_per_min)} limp={m.limp_verdict}"
             f"{'(' + m.limp_side + ')' if m.limp_side else ''} "
-            f"knee L/R={f(m.knee_peak_flexion_deg.get('left'))}/"
-            f"{f(m.knee_peak_flexion_deg.get('right'))} pelvic drop L/R="
+            f"knee L/R={f(m.knee_peak_swing_flexion_deg.get('left'))}/"
+            f"{f(m.knee_peak_swing_flexion_deg.get('right'))} pelvic drop L/R="
             f"{f(m.pelvic_drop_deg.get('left'))}/{f(m.pelvic_drop_deg.get('right'))} {advice}")
 
 

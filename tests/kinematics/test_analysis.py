@@ -6,6 +6,7 @@ Tolerances are the accuracy actually reached on the walker (docs/kinematics.md),
 from __future__ import annotations
 
 import json
+from dataclasses import FrozenInstanceError
 
 import numpy as np
 import pytest
@@ -255,3 +256,56 @@ def test_random_walkers_side_view(cadence, severity, side, noise, seed, on):
         assert g.limp.favoured_side != side
     if severity == 0:
         assert g.limp.verdict == "no limp"
+
+
+def test_each_knee_peak_names_the_stride_it_belongs_to(normal_side):
+    """With frames missing, strides with filled frames in swing have no knee peak, so the peaks
+    are fewer than the strides; ``knee_peak_strides`` says which stride each one is."""
+    truth, _, _ = normal_side
+    g = analyze(_film(truth, dropout_rate=0.1, seed=4), height_cm=170)  # 2 of 9 left out
+    shorter = 0
+    for r in g.pass_results:
+        for s in SIDES:
+            peaks = r.per_stride[s]["knee_peak_swing_flexion_deg"]
+            index = r.knee_peak_strides[s]
+            assert index.dtype.kind == "i" and len(index) == len(peaks)
+            assert np.all(np.diff(index) > 0)
+            shorter += len(r.per_stride[s]["stride_time_s"]) - len(peaks)
+            for i, peak in zip(index, peaks, strict=True):
+                st_ = r.strides[i]
+                swing = (r.t >= st_.to) & (r.t <= st_.next_hs)
+                assert st_.side == s
+                assert peak == r.angles[s]["knee_flexion"][swing].max()
+    assert shorter > 0  # the dropouts did leave strides out
+
+
+def test_pass_results_are_the_detail_behind_the_pooled_figures():
+    from vidgait.kinematics import PassResult, analyze, analyze_session, timing_passes
+    from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
+
+    truth = simulate(GaitParams(duration_s=8.0, painful_side="right", limp_severity=0.8))
+    seq = to_pose_sequence(truth, Camera.side(walkway_centre(truth), distance=10.0, width=1280,
+                                              height=720), noise_px=1.0, seed=1)
+    a = analyze(seq)
+    assert len(a.pass_results) == len(a.passes) >= 1
+    r = a.pass_results[0]
+    assert isinstance(r, PassResult) and r.info is a.passes[0] and r.view == "side"
+    with pytest.raises(FrozenInstanceError):
+        r.strides = []
+    assert len(r.strides) == r.info.strides and r.strides
+    assert r.t.shape == r.angles["left"]["knee_flexion"].shape
+    assert r.t[0] == pytest.approx(r.info.start_s) and r.t[-1] == pytest.approx(r.info.stop_s)
+    for stride in r.strides:  # accepted strides are made of the pass's detected events
+        assert stride.hs in r.events[stride.side]["heel_strike_s"]
+        assert stride.next_hs in r.events[stride.side]["heel_strike_s"]
+    timing, kind = timing_passes(a.pass_results)
+    assert kind == "side" and timing == list(a.pass_results)
+    strides = [stride for p in timing for stride in p.strides]
+    assert cadence(stride_metrics(strides)) == a.spatiotemporal.cadence_steps_per_min
+    knee = np.concatenate([p.per_stride["right"]["knee_peak_swing_flexion_deg"] for p in timing])
+    core_knee = a.kinematics["right"]["knee_peak_swing_flexion_deg"].value
+    assert knee.mean() == pytest.approx(core_knee)
+    session = analyze_session([seq, seq])
+    assert [p.info.clip for p in session.pass_results] == [0] * len(a.passes) + [1] * len(
+        a.passes)
+    assert a.passes[0].clip == 0  # a session does not touch another analysis's passes

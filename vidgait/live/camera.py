@@ -19,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from vidgait.live.processor import LiveConfig, LiveProcessor, LiveSnapshot, PoseDetector
+from vidgait.live.config import LiveConfig, PoseDetector
+from vidgait.live.processor import LiveProcessor
+from vidgait.live.snapshot import LiveSnapshot
 from vidgait.video import Frame, iter_camera, iter_frames, probe
 
 

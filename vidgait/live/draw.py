@@ -15,8 +15,9 @@ import math
 import cv2
 import numpy as np
 
+from vidgait.live.biofeedback import METRICS, FeedbackState, band_text
 from vidgait.live.guidance import Advice
-from vidgait.live.metrics import METRICS, FeedbackState, RollingMetrics
+from vidgait.live.metrics import RollingMetrics
 from vidgait.render.skeleton import draw_skeleton
 
 RED = (230, 40, 40)
@@ -71,9 +72,9 @@ def metric_lines(m: RollingMetrics) -> list[str]:
     if any(math.isfinite(v) for v in m.pelvic_drop_deg.values()):
         lines.append(f"Pelvic drop L {_fmt(m.pelvic_drop_deg['left'])} / "
                      f"R {_fmt(m.pelvic_drop_deg['right'])} deg")
-    if any(math.isfinite(v) for v in m.knee_peak_flexion_deg.values()):
-        lines.append(f"Knee peak flexion L {_fmt(m.knee_peak_flexion_deg['left'], 0)} / "
-                     f"R {_fmt(m.knee_peak_flexion_deg['right'], 0)} deg")
+    if any(math.isfinite(v) for v in m.knee_peak_swing_flexion_deg.values()):
+        lines.append(f"Knee peak flexion L {_fmt(m.knee_peak_swing_flexion_deg['left'], 0)} / "
+                     f"R {_fmt(m.knee_peak_swing_flexion_deg['right'], 0)} deg")
     return lines
 
 
@@ -85,10 +86,10 @@ def draw_feedback(rgb: np.ndarray, fb: FeedbackState, y: int) -> None:
     s = _scale(rgb)
     label, unit = METRICS[fb.metric]
     if fb.last_in_band is None:
-        text, bg = f"{label} {fb.band.describe()} {unit}: waiting for a stride", (60, 60, 60)
+        text, bg = f"{label} {band_text(fb.band)} {unit}: waiting for a stride", (60, 60, 60)
     else:
         word = "IN BAND" if fb.last_in_band else "OUT"
-        text = f"{word} {label} {_fmt(fb.last_value)} {unit} ({fb.band.describe()})"
+        text = f"{word} {label} {_fmt(fb.last_value)} {unit} ({band_text(fb.band)})"
         bg = GREEN if fb.last_in_band else RED
     big = BADGE_SCALE * s  # the patient reads it from a few metres away
     fs, th = 0.6 * big, max(1, round(1.5 * big))

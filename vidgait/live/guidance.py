@@ -36,8 +36,17 @@ from typing import Literal
 
 import numpy as np
 
-from vidgait.landmarks import (L_FOOT, L_HEEL, L_HIP, L_SHOULDER, NOSE, R_FOOT, R_HEEL, R_HIP,
-                               R_SHOULDER)
+from vidgait.landmarks import (
+    L_FOOT,
+    L_HEEL,
+    L_HIP,
+    L_SHOULDER,
+    NOSE,
+    R_FOOT,
+    R_HEEL,
+    R_HIP,
+    R_SHOULDER,
+)
 from vidgait.pose.tracking import Candidate
 
 #: mean luma (0-255) below which the picture is too dark for reliable landmarks
@@ -61,7 +70,7 @@ _FEET = (L_HEEL, R_HEEL, L_FOOT, R_FOOT)
 #: views in which each biofeedback metric can be measured (None: any walking view)
 METRIC_VIEWS: dict[str, tuple[str, ...] | None] = {
     "pelvic_drop_deg": ("toward", "away"),
-    "knee_peak_flexion_deg": ("side",),
+    "knee_peak_swing_flexion_deg": ("side",),
     "step_time_asymmetry_pct": None,
     "cadence_steps_per_min": None,
 }

@@ -2,29 +2,32 @@
 
 One :class:`LiveProcessor` serves the browser page (streamlit-webrtc's frame callback) and the
 camera/file runner (:mod:`vidgait.live.camera`). Frames are given with their timestamps in
-milliseconds; the processor
+milliseconds; the processor composes
 
-1. runs the pose model on the frame (MediaPipe, ``num_poses`` people so bystanders are seen),
-2. follows one person online (:class:`~vidgait.live.follow.Follower`),
-3. keeps the last ``window_s`` seconds of that person's landmarks,
+1. the pose model on the frame (MediaPipe, ``num_poses`` people so bystanders are seen; the
+   crop fallback of :mod:`vidgait.pose.crops` when ``crops`` is on),
+2. the follower of one person (:class:`~vidgait.live.follow.Follower`),
+3. the rolling landmark window of that person (:class:`~vidgait.live.window.LandmarkWindow`),
 4. every ``update_every_s`` seconds of stream time (``warmup_update_every_s`` until the first
-   figures) analyses the window once with the kinematics core and derives the rolling metrics
-   and the per-stride biofeedback from that analysis (:mod:`vidgait.live.metrics`),
-5. draws the overlay: skeleton, recording guidance, metrics, biofeedback badge.
+   figures), ONE analysis of the window by the kinematics core, from which the panel metrics
+   (:mod:`vidgait.live.metrics`) and the per-stride biofeedback (:mod:`vidgait.live.biofeedback`)
+   are read,
+5. the overlay: skeleton, recording guidance, metrics, biofeedback badge (:mod:`vidgait.live.draw`).
+
+It composes no sentence about the gait: the figures go out as numbers and typed verdicts in the
+:class:`~vidgait.live.snapshot.LiveSnapshot`; words are the page's and the overlay's.
 
 Threading (``threaded=True``, the default). :meth:`LiveProcessor.submit` never blocks on the
 model: it puts the frame into a SINGLE slot (replacing, and counting as dropped, a frame that
 was still waiting) and returns the newest finished overlay. When the model is slower than the
-camera, frames are thinned REGULARLY (every k-th frame, k adapted to the measured model time and
-frame interval) rather than at random: the kinematics core resamples onto a uniform grid and
-distrusts peaks over interpolated samples, so 15 evenly spaced frames per second give better
-metrics than 22 irregular ones. One inference thread takes frames
-from the slot; one analysis thread runs the kinematics core. So latency cannot grow: a frame
-waits at most for the frame being processed. State is shared only through the immutable
-:class:`LiveSnapshot`, replaced under a lock; callers read it with :meth:`LiveProcessor.snapshot`
-(no UI calls ever happen inside the processor). ``threaded=False`` does everything in the
-caller's thread (:meth:`LiveProcessor.process`): deterministic, for tests and offline use.
+camera, frames are thinned regularly (:class:`~vidgait.live.pacing.Pacer`). One inference thread
+takes frames from the slot; one analysis thread runs the kinematics core. So latency cannot grow:
+a frame waits at most for the frame being processed. State is shared only through the immutable
+snapshot, replaced under a lock; callers read it with :meth:`LiveProcessor.snapshot` (no UI calls
+ever happen inside the processor). ``threaded=False`` does everything in the caller's thread
+(:meth:`LiveProcessor.process`): deterministic, for tests and offline use.
 
+Units: frame timestamps in milliseconds, stream time in seconds, wall-clock times in seconds.
 Sides: the analysed frames are never mirrored; ``mirror_display`` flips only the overlay picture.
 """
 
@@ -37,287 +40,29 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
 
 import numpy as np
 
 from vidgait.kinematics import analyze
-from vidgait.landmarks import N_LANDMARKS
+from vidgait.live.biofeedback import Biofeedback, stride_values
+from vidgait.live.config import LiveConfig, PoseDetector, choose_model
+from vidgait.live.crops import LiveCrops
 from vidgait.live.draw import draw_overlay
 from vidgait.live.follow import Follower
-from vidgait.live.guidance import SEVERAL_PEOPLE_FRAMES, Advice, frame_advice, mean_luma
-from vidgait.live.metrics import (Band, Biofeedback, FeedbackState, RollingMetrics,
-                                  rolling_metrics, stride_values)
+from vidgait.live.guidance import SEVERAL_PEOPLE_FRAMES, frame_advice, mean_luma
+from vidgait.live.metrics import RollingMetrics, rolling_metrics
+from vidgait.live.pacing import Pacer, StreamStats
 from vidgait.live.recorder import Recorder, RecordingInfo
-from vidgait.pose.crops import CropDetector, CropFallback
-from vidgait.pose.tracking import Candidate
-from vidgait.sequence import PoseSequence
+from vidgait.live.snapshot import LiveSnapshot
+from vidgait.live.window import LandmarkWindow
+from vidgait.norms import Range
+from vidgait.pose.crops import CropDetector
 
 log = logging.getLogger(__name__)
-
-
-class PoseDetector(Protocol):
-    """What the processor needs from a pose backend (:class:`MediaPipePose` fits)."""
-
-    def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
-        """People in one RGB frame, pixels."""
-        ...
-
-
-@dataclass(frozen=True)
-class LiveConfig:
-    """Settings of a :class:`LiveProcessor`.
-
-    Attributes
-    ----------
-    model : str or None
-        ``"lite"``, ``"full"``, ``"heavy"`` or a ``.task`` path; None: lite when installed, else
-        full (with a note in the snapshot).
-    num_poses : int
-        People MediaPipe may return per frame (2: a bystander is seen and flagged).
-    min_confidence : float
-        MediaPipe detection/presence/tracking thresholds, 0..1.
-    window_s : float
-        Rolling window of landmarks analysed, s (12 s holds ~10 strides at normal cadence).
-    update_every_s : float
-        Stream time between two metric updates, s.
-    warmup_update_every_s : float
-        Stream time between two updates while no cadence is measured yet, s: the windows are
-        short then (cheap to analyse), and the first figures show up sooner after the second
-        stride.
-    min_window_s : float
-        Shortest window analysed, s (the core's shortest walking pass; the core itself refuses
-        what it cannot measure).
-    metric : str or None
-        Biofeedback metric (see :data:`vidgait.live.metrics.METRICS`); None: off.
-    band : Band or None
-        Its target band; None: the metric's default band.
-    mirror_display : bool
-        Flip the overlay picture (selfie preview); the analysis never sees a flipped frame.
-    crops : bool
-        Look again on crops of the frame where the full-frame detector misses the person (as
-        the offline pose stage does, :class:`~vidgait.pose.crops.CropFallback`): someone small
-        in a large picture (far away, or a 1080p camera) is still followed. Off by default:
-        on 2 cores the second landmarker slows the stream for about a second after each look
-        (measured 7 instead of 15 processed frames/s while it runs, docs/live.md), and the
-        guidance already asks for a person filling 30 % of the picture. Costs nothing while
-        anybody is found on the full frame; while nobody is, a person just lost is looked for
-        around their last position (1 extra detection per frame, for up to 1 s), else every
-        fifth frame is searched in tiles (3 extra detections).
-    """
-
-    model: str | None = None
-    num_poses: int = 2
-    min_confidence: float = 0.5
-    window_s: float = 12.0
-    update_every_s: float = 0.5
-    warmup_update_every_s: float = 0.25
-    min_window_s: float = 1.5
-    metric: str | None = None
-    band: Band | None = None
-    mirror_display: bool = False
-    crops: bool = False
-
-
-@dataclass(frozen=True)
-class LiveSnapshot:
-    """Everything the page or CLI shows, as one immutable value.
-
-    Attributes
-    ----------
-    t_s : float
-        Stream time of the latest processed frame, s.
-    frames_in, frames_processed, frames_dropped : int
-        Frames submitted, run through the pose model, and dropped because a newer frame
-        arrived before the model was free.
-    fps_in, fps_processed : float
-        Rates over the last ~3 s of wall-clock time, frames/s.
-    latency_ms_median, latency_ms_p95 : float
-        Added latency (frame submitted -> its overlay ready) over the last 300 processed
-        frames, ms.
-    analysis_ms : float
-        Wall-clock time of the latest metrics update, ms.
-    people : int
-        Distinct people in the latest processed frame.
-    person_found : bool
-        Whether the followed person was found in it.
-    advice : tuple of Advice
-        Recording guidance for the latest processed frame.
-    metrics : RollingMetrics
-        Rolling metrics of the window.
-    feedback : FeedbackState
-        Biofeedback counters.
-    recording : RecordingInfo or None
-        The current or last recording.
-    model : str
-        Pose model in use.
-    model_note : str
-        Why that model (e.g. lite not installed), empty otherwise.
-    error : str or None
-        Latest processing error (the stream keeps running), None if none.
-    analysis_note : str
-        Why the latest metrics update gave no figures (the core's refusal), empty otherwise.
-    window_fps : float
-        Mean rate of the analysed frames in the window, frames/s.
-    found_fraction : float
-        Fraction of the window's frames in which the followed person was found, 0..1.
-    """
-
-    t_s: float = 0.0
-    frames_in: int = 0
-    frames_processed: int = 0
-    frames_dropped: int = 0
-    fps_in: float = 0.0
-    fps_processed: float = 0.0
-    latency_ms_median: float = float("nan")
-    latency_ms_p95: float = float("nan")
-    analysis_ms: float = float("nan")
-    people: int = 0
-    person_found: bool = False
-    advice: tuple[Advice, ...] = ()
-    metrics: RollingMetrics = field(default_factory=RollingMetrics)
-    feedback: FeedbackState = field(default_factory=FeedbackState)
-    recording: RecordingInfo | None = None
-    model: str = ""
-    model_note: str = ""
-    error: str | None = None
-    analysis_note: str = ""
-    window_fps: float = 0.0
-    found_fraction: float = 0.0
-
-
-def choose_model(name: str | None) -> tuple[Path, str]:
-    """The pose model bundle for live use and a note for the user.
-
-    Parameters
-    ----------
-    name : str or None
-        A model name or ``.task`` path; None picks ``lite`` when installed (fastest), else
-        ``full``. Nothing is downloaded here (a live page must not stall on a download).
-
-    Returns
-    -------
-    path : Path
-        The bundle.
-    note : str
-        Empty, or why another model than the fastest is used.
-
-    Raises
-    ------
-    vidgait.errors.ModelError
-        If the requested (or fallback) model is not installed.
-    """
-    from vidgait.models import find_model, resolve_model
-
-    if name is not None:
-        return resolve_model(name, allow_fetch=False), ""
-    lite = find_model("lite")
-    if lite is not None:
-        return lite, ""
-    return (resolve_model("full", allow_fetch=False),
-            "lite model not installed: using full (slower); `vidgait models fetch lite`")
-
-
-class _Stats:
-    """Rolling counters for fps and latency (caller holds the processor lock)."""
-
-    def __init__(self) -> None:
-        self.arrivals: deque[float] = deque(maxlen=120)
-        self.done: deque[float] = deque(maxlen=120)
-        self.latency_ms: deque[float] = deque(maxlen=300)
-
-    @staticmethod
-    def _rate(times: deque[float]) -> float:
-        if len(times) < 2:
-            return 0.0
-        recent = [t for t in times if t >= times[-1] - 3.0]
-        span = recent[-1] - recent[0]
-        return (len(recent) - 1) / span if span > 0 else 0.0
-
-    def fps(self) -> tuple[float, float]:
-        return self._rate(self.arrivals), self._rate(self.done)
-
-    def latency(self) -> tuple[float, float]:
-        if not self.latency_ms:
-            return float("nan"), float("nan")
-        a = np.asarray(self.latency_ms)
-        return float(np.median(a)), float(np.percentile(a, 95))
-
-
-class _Pacer:
-    """Regular frame thinning: take every k-th frame, k from the model time and frame interval.
-
-    ``k = ceil(margin * busy / interval)`` with exponential moving averages (weight ``alpha``) of
-    the per-frame processing time and of the interval between submitted frames, re-evaluated
-    every ``every`` frames. A frame that still arrives while the model is busy waits in the
-    single slot, so a margin of 1 costs at most one frame of latency. Written by the inference
-    thread (``busy``) and read by the submitting thread (``take``); single float/int
-    assignments, so no lock is needed.
-    """
-
-    def __init__(self, margin: float = 1.0, alpha: float = 0.1, every: int = 15,
-                 max_k: int = 8) -> None:
-        self.margin, self.alpha, self.every, self.max_k = margin, alpha, every, max_k
-        self.k = 1
-        self._busy_s = 0.0
-        self._interval_s = 0.0
-        self._last_ms: float | None = None
-        self._n = 0
-
-    def busy(self, seconds: float) -> None:
-        """Report the processing time of one frame, s."""
-        self._busy_s = seconds if self._busy_s == 0 else (
-            (1 - self.alpha) * self._busy_s + self.alpha * seconds)
-
-    def take(self, timestamp_ms: float) -> bool:
-        """True when this submitted frame should go to the model."""
-        if self._last_ms is not None:
-            dt = (timestamp_ms - self._last_ms) / 1000.0
-            self._interval_s = dt if self._interval_s == 0 else (
-                (1 - self.alpha) * self._interval_s + self.alpha * dt)
-        self._last_ms = timestamp_ms
-        if self._n % self.every == 0 and self._interval_s > 0 and self._busy_s > 0:
-            need = math.ceil(self.margin * self._busy_s / self._interval_s)
-            self.k = int(min(self.max_k, max(1, need)))
-        take = self._n % self.k == 0
-        self._n += 1
-        return take
-
-
-class _Window:
-    """The followed person's landmarks over the last ``window_s`` seconds (bounded)."""
-
-    def __init__(self, window_s: float) -> None:
-        self.window_s = window_s
-        self.rows: deque[tuple] = deque()
-        self.frame_size: tuple[int, int] | None = None
-
-    def add(self, t_s: float, person: Candidate | None, frame_size: tuple[int, int]) -> None:
-        if frame_size != self.frame_size:  # the camera changed resolution: start again
-            self.rows.clear()
-            self.frame_size = frame_size
-        if person is None:
-            nan = np.full((N_LANDMARKS, 3), np.nan, np.float32)
-            zero = np.zeros(N_LANDMARKS, np.float32)
-            self.rows.append((t_s, nan, nan, zero, zero, False))
-        else:
-            self.rows.append((t_s, person.image, person.world, person.visibility,
-                              person.presence, True))
-        while self.rows and self.rows[0][0] < t_s - self.window_s:
-            self.rows.popleft()
-
-    def sequence(self, model: str) -> PoseSequence | None:
-        if len(self.rows) < 3 or self.frame_size is None:
-            return None
-        cols = list(zip(*self.rows, strict=True))
-        return PoseSequence(t=np.asarray(cols[0]), image=np.stack(cols[1]),
-                            world=np.stack(cols[2]), visibility=np.stack(cols[3]),
-                            presence=np.stack(cols[4]), found=np.asarray(cols[5]),
-                            frame_size=self.frame_size, model=model, meta={"source": "live"})
 
 
 class LiveProcessor:
@@ -371,15 +116,14 @@ class LiveProcessor:
         else:
             model = type(pose).__name__
         self._pose = pose
-        self._crop_detect = crop_detect if config.crops else None
-        self._crops: CropFallback | None = None
+        self._crops = LiveCrops(crop_detect) if config.crops and crop_detect else None
         self._lock = threading.Lock()      # guards everything below that threads share
         self._follower = Follower()
         self._several: deque[bool] = deque(maxlen=SEVERAL_PEOPLE_FRAMES[1])
-        self._window = _Window(config.window_s)
+        self._window = LandmarkWindow(config.window_s)
         self._feedback = Biofeedback(config.metric, config.band)
-        self._stats = _Stats()
-        self._pacer = _Pacer()
+        self._stats = StreamStats()
+        self._pacer = Pacer()
         self._mirror = config.mirror_display
         self._recorder: Recorder | None = None
         self._overlay: np.ndarray | None = None
@@ -464,7 +208,7 @@ class LiveProcessor:
         """The newest finished overlay, or None before the first."""
         return self._overlay
 
-    def set_feedback(self, metric: str | None, band: Band | None = None) -> None:
+    def set_feedback(self, metric: str | None, band: Range | None = None) -> None:
         """Choose the biofeedback metric and band; counters restart at zero."""
         fb = Biofeedback(metric, band)
         with self._lock:
@@ -526,23 +270,6 @@ class LiveProcessor:
         if self._crop_pose is not None:
             self._crop_pose.close()
 
-    def _look_in_crops(self, rgb: np.ndarray, t_s: float,
-                       cands: list[Candidate]) -> list[Candidate]:
-        """``cands``, or when the full frame shows nobody, the people the crop fallback finds
-        in this frame (people it would back-fill into earlier frames are left out: those
-        frames are gone). Crops are not looked at while anybody is found on the full frame:
-        each look costs about one more detection."""
-        if self._crop_detect is None:
-            return cands
-        h, w = rgb.shape[:2]
-        if self._crops is None or self._crops.size != (w, h):
-            self._crops = CropFallback(self._crop_detect, w, h)
-        if cands:
-            self._crops.skip(t_s, cands)
-            return cands
-        latest = self._crops.frames_seen
-        return self._crops(rgb, t_s, cands).get(latest, [])
-
     def __enter__(self) -> LiveProcessor:
         return self
 
@@ -601,7 +328,9 @@ class LiveProcessor:
         h, w = rgb.shape[:2]
         error = None
         try:
-            cands = self._look_in_crops(rgb, t_s, self._pose.detect(rgb, timestamp_ms))
+            cands = self._pose.detect(rgb, timestamp_ms)
+            if self._crops is not None:
+                cands = self._crops(rgb, t_s, cands)
         except Exception as exc:  # a bad frame must not end the stream
             log.exception("pose detection failed")
             cands, error = [], f"pose detection failed: {exc}"
@@ -680,4 +409,4 @@ class LiveProcessor:
                                  analysis_note=note)
 
 
-__all__ = ["LiveConfig", "LiveProcessor", "LiveSnapshot", "PoseDetector", "choose_model"]
+__all__ = ["LiveProcessor"]

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidgait.kinematics.limp import MIN_STRIDES
-from vidgait.live.metrics import DEFAULT_BANDS, METRICS, Band, RollingMetrics
-from vidgait.live.processor import LiveConfig, LiveProcessor, LiveSnapshot
+from vidgait.live.biofeedback import DEFAULT_BANDS, METRICS, band_text, target_band
+from vidgait.live.config import LiveConfig
+from vidgait.live.metrics import RollingMetrics
+from vidgait.live.processor import LiveProcessor
+from vidgait.live.snapshot import LiveSnapshot
 
 ICE_ENV = "VIDGAIT_ICE_SERVERS"
 MODEL_CHOICES = {"auto (lite if installed, else full)": None, "lite": "lite", "full": "full",
@@ -169,7 +171,7 @@ def _controls(holder: _Holder) -> None:
             d = DEFAULT_BANDS[metric]
             low = st.number_input("Lower bound (empty: none)", value=d.low, key=f"lo_{metric}")
             high = st.number_input("Upper bound (empty: none)", value=d.high, key=f"hi_{metric}")
-            band = Band(low, high)
+            band = target_band(metric, low, high)
         proc = holder.processor
         wanted = (None if metric == "off" else metric, band)
         if proc is not None and st.session_state.get("live_feedback") != wanted:
@@ -217,8 +219,8 @@ def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
     and suspected painful side, or the strides per side collected so far for the verdict."""
     if m.limp_verdict == "limp":
         return "limp", f"{m.limp_side} painful?" if m.limp_side else None
-    if m.limp_status.startswith("collecting"):
-        return f"{min(m.strides_per_side.values())}/{MIN_STRIDES}", "strides collected"
+    if m.limp_verdict == "collecting":
+        return f"{m.strides_collected}/{m.strides_needed}", "strides collected"
     return ("-" if m.limp_verdict == "not measurable" else m.limp_verdict), None
 
 
@@ -238,12 +240,12 @@ def show_snapshot(snap: LiveSnapshot) -> None:
     c = st.columns(4)
     c[0].metric("Pelvic drop L (deg)", _fmt(m.pelvic_drop_deg["left"]))
     c[1].metric("Pelvic drop R (deg)", _fmt(m.pelvic_drop_deg["right"]))
-    c[2].metric("Knee peak L (deg)", _fmt(m.knee_peak_flexion_deg["left"], digits=0))
-    c[3].metric("Knee peak R (deg)", _fmt(m.knee_peak_flexion_deg["right"], digits=0))
+    c[2].metric("Knee peak L (deg)", _fmt(m.knee_peak_swing_flexion_deg["left"], digits=0))
+    c[3].metric("Knee peak R (deg)", _fmt(m.knee_peak_swing_flexion_deg["right"], digits=0))
     fb = snap.feedback
     if fb.metric is not None:
         label, unit = METRICS[fb.metric]
-        st.metric(f"Strides in band ({label} {fb.band.describe()} {unit})",
+        st.metric(f"Strides in band ({label} {band_text(fb.band)} {unit})",
                   f"{fb.in_band} / {fb.total}",
                   delta=None if fb.last_in_band is None else
                   ("last stride in band" if fb.last_in_band else "last stride out of band"),

@@ -1,0 +1,1 @@
+"""Tests of vidgait.live, one module per module of the package."""

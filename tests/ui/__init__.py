@@ -1,0 +1,1 @@
+"""Tests of vidgait.ui, one module per module of the package."""

@@ -1,0 +1,67 @@
+"""The rolling landmark window: the followed person's landmarks over the last ``window_s`` s.
+
+One row per processed frame (a frame without the person gets NaN landmarks and ``found`` False),
+packed into a :class:`~vidgait.sequence.PoseSequence` for the kinematics core. Units: stream time
+in seconds, image landmarks in pixels of the frame, world landmarks in metres (MediaPipe's).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from vidgait.landmarks import N_LANDMARKS
+from vidgait.pose.tracking import Candidate
+from vidgait.sequence import PoseSequence
+
+
+class LandmarkWindow:
+    """The followed person's landmarks over the last ``window_s`` seconds (bounded).
+
+    Parameters
+    ----------
+    window_s : float
+        Span kept, s of stream time.
+
+    Attributes
+    ----------
+    rows : deque of tuple
+        ``(t_s, image, world, visibility, presence, found)`` per frame, oldest first.
+    frame_size : (int, int) or None
+        (width, height) of the frames, pixels; a change starts the window again.
+    """
+
+    def __init__(self, window_s: float) -> None:
+        self.window_s = window_s
+        self.rows: deque[tuple] = deque()
+        self.frame_size: tuple[int, int] | None = None
+
+    def add(self, t_s: float, person: Candidate | None, frame_size: tuple[int, int]) -> None:
+        """Append one frame's landmarks (None: the person was not found) and drop rows older
+        than ``window_s`` before ``t_s``."""
+        if frame_size != self.frame_size:  # the camera changed resolution: start again
+            self.rows.clear()
+            self.frame_size = frame_size
+        if person is None:
+            nan = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+            zero = np.zeros(N_LANDMARKS, np.float32)
+            self.rows.append((t_s, nan, nan, zero, zero, False))
+        else:
+            self.rows.append((t_s, person.image, person.world, person.visibility,
+                              person.presence, True))
+        while self.rows and self.rows[0][0] < t_s - self.window_s:
+            self.rows.popleft()
+
+    def sequence(self, model: str) -> PoseSequence | None:
+        """The window as a pose sequence (``model`` names the pose model); None below 3 rows."""
+        if len(self.rows) < 3 or self.frame_size is None:
+            return None
+        cols = list(zip(*self.rows, strict=True))
+        return PoseSequence(t=np.asarray(cols[0]), image=np.stack(cols[1]),
+                            world=np.stack(cols[2]), visibility=np.stack(cols[3]),
+                            presence=np.stack(cols[4]), found=np.asarray(cols[5]),
+                            frame_size=self.frame_size, model=model, meta={"source": "live"})
+
+
+__all__ = ["LandmarkWindow"]
