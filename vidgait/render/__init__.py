@@ -1,9 +1,9 @@
 """Rendering of a gait report (the ``report.json`` dict) for people: headline cards, tables,
-gait-cycle figures, printable HTML and PDF reports, the "simulate my setup" comparison, and the
-annotated video (the skeleton drawn on the clip, :mod:`vidgait.render.skeleton`).
+gait-cycle figures, printable HTML and PDF reports, and the annotated video (the skeleton drawn on
+the clip, :mod:`vidgait.render.skeleton`).
 
-Everything here works on the report dict documented in ``docs/report.md`` (plus, where noted, a
-phantom's truth); nothing imports streamlit, so the same functions serve the dashboard, the
+Everything here works on the report dict documented in ``docs/report.md``; nothing imports
+streamlit, so the same functions serve the dashboard, the
 downloads and the tests.
 """
 

@@ -8,10 +8,10 @@ import streamlit as st
 
 from vidgait.phantom.setup import VIEWS, RecordingSetup
 from vidgait.render.headline import fmt
-from vidgait.render.simulate import Simulation, simulate_setup
+from vidgait.simulate import Simulation, simulate_setup
 from vidgait.ui.common import StageBar, model_path
 
-# The simulation's stages (vidgait.render.simulate.simulate_setup) and their share of the time.
+# The simulation's stages (vidgait.simulate.simulate_setup) and their share of the time.
 SIM_STAGES, SIM_WEIGHTS = ("rendering", "pose", "analysis"), (0.45, 0.5, 0.05)
 #: the first is the default: at 640x360 a walker 6.5 m away is ~110 px tall and MediaPipe swaps
 #: the legs in ~22 % of frames (no stride measurable on the phantom); at 1280x720 in 6 %

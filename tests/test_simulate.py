@@ -9,7 +9,7 @@ import pytest
 from tests.helpers import REPO
 from vidgait.phantom import load_truth
 from vidgait.phantom.setup import RecordingSetup
-from vidgait.render.simulate import METRICS, metric_errors, simulate_setup
+from vidgait.simulate import METRICS, metric_errors, simulate_setup
 
 
 def _est(v: float | None) -> dict | None:
