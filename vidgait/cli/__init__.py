@@ -1,4 +1,6 @@
-"""The ``vidgait`` command line.
+"""The ``vidgait`` command line: one thin function per command over the library (the session
+pipeline, the pose stage, the phantom, the live processor, model provisioning); its console
+helpers are in :mod:`vidgait.cli.console`.
 
 Exit codes: 0 success; 2 bad input or usage (a message, no traceback); 1 internal error.
 """
@@ -6,17 +8,15 @@ Exit codes: 0 success; 2 bad input or usage (a message, no traceback); 1 interna
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidgait import __version__
+from vidgait.cli.console import frame_progress, native_logs_aside, stage_progress
 from vidgait.errors import InputError, VidgaitError
 
 if TYPE_CHECKING:
@@ -38,62 +38,12 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _native_logs_aside(verbose: bool) -> Iterator[None]:
-    """Send MediaPipe/LiteRT's C++ log lines (written straight to fd 2) to a temporary file.
-
-    Python's ``sys.stderr`` is moved to a duplicate of the real stderr, so progress bars and
-    vidgait's own messages still show. With ``--verbose`` nothing is hidden. When the command
-    fails for a reason other than bad input, the last native lines are shown: they may say why.
-    """
-    if verbose:
-        yield
-        return
-    sys.stderr.flush()
-    real = os.dup(2)
-    old_stderr = sys.stderr
-    with tempfile.TemporaryFile(mode="w+b") as log_file:
-        os.dup2(log_file.fileno(), 2)
-        sys.stderr = os.fdopen(os.dup(real), "w", buffering=1)
-        ok = False
-        try:
-            yield
-            ok = True
-        except InputError:
-            ok = True  # the user's input: our own message says it all
-            raise
-        finally:
-            sys.stderr.flush()
-            sys.stderr.close()
-            os.dup2(real, 2)
-            os.close(real)
-            sys.stderr = old_stderr
-            if not ok:
-                log_file.seek(0)
-                tail = log_file.read().decode(errors="replace").splitlines()[-5:]
-                if tail:
-                    print("native log (last lines):\n  " + "\n  ".join(tail), file=sys.stderr)
-
-
-def _tqdm_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    from tqdm import tqdm
-
-    bar = tqdm(desc=desc, unit="frame", file=sys.stderr, dynamic_ncols=True)
-
-    def update(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.update(done - bar.n)
-
-    return update, bar.close
-
-
 def _track(video: str, args: argparse.Namespace, num_poses: int = 2) -> PoseSequence:
     """Run the pose stage on ``video`` with a progress bar (unless ``--quiet``)."""
     from vidgait.pose import PoseOptions, estimate_poses
 
-    with _native_logs_aside(args.verbose):
-        update, close = (_tqdm_progress(f"pose {Path(video).name}") if not args.quiet
+    with native_logs_aside(args.verbose):
+        update, close = (frame_progress(f"pose {Path(video).name}") if not args.quiet
                          else (None, lambda: None))
         try:
             return estimate_poses(video, options=PoseOptions(model=args.model,
@@ -111,30 +61,14 @@ def _cmd_pose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _stage_bars(quiet: bool) -> tuple[Callable[[str, float, str], None], Callable[[], None]]:
-    """A pipeline progress callback showing the pose stage as a frame bar (unless quiet)."""
-    if quiet:
-        return (lambda stage, fraction, text: None), (lambda: None)
-    from tqdm import tqdm
-
-    bar = tqdm(desc="pose", unit="%", total=100, file=sys.stderr, dynamic_ncols=True)
-
-    def update(stage: str, fraction: float, text: str) -> None:
-        if stage == "pose":
-            bar.set_description(text.split(":")[0], refresh=False)
-            bar.update(round(100 * fraction) - bar.n)
-
-    return update, bar.close
-
-
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from vidgait.outputs import text_summary
     from vidgait.pipeline import run_session, write_outputs
 
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    update, close = _stage_bars(args.quiet)
-    with _native_logs_aside(args.verbose):
+    update, close = stage_progress(args.quiet)
+    with native_logs_aside(args.verbose):
         try:
             session = run_session(args.inputs, height_cm=args.height_cm, model=args.model,
                                   poses_dir=outdir, progress=update)
@@ -194,7 +128,7 @@ def _cmd_phantom(args: argparse.Namespace) -> int:
     if args.validate:
         from vidgait.phantom.validate import validate_clip
 
-        with _native_logs_aside(args.verbose):
+        with native_logs_aside(args.verbose):
             rep = validate_clip(clip.video_path)
         errs = ", ".join(f"{k} {v:.1f}" for k, v in rep.median_pct.items())
         print(f"pose stage: person found in {100 * rep.detection_rate:.1f}% of frames; median "
@@ -211,7 +145,7 @@ def _cmd_live(args: argparse.Namespace) -> int:
     source: int | str = int(args.source) if args.source.isdigit() else args.source
     writer = None
     last_print = -1.0
-    with _native_logs_aside(args.verbose):
+    with native_logs_aside(args.verbose):
         try:
             for out in run_camera(source, config=LiveConfig(model=args.model),
                                   seconds=args.seconds, record_to=args.record):
@@ -416,6 +350,3 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INTERNAL
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
