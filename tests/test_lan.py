@@ -17,7 +17,7 @@ import pytest
 from cryptography import x509
 
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, streamlit_app
-from tests.test_live_browser import APP, ARTIFACTS, CLIP, _start_stream, write_y4m
+from tests.ui.test_live_browser import APP, ARTIFACTS, CLIP, _start_stream, write_y4m
 from vidgait.lan import CERT_NAME, KEY_NAME, lan_address, make_certificate
 
 LAN = lan_address()

@@ -1,0 +1,1 @@
+"""Tests of vidgait.cli (the command line, run as a subprocess)."""
