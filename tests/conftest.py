@@ -46,3 +46,22 @@ def limp_front():
                                 stiff_knee_factor=0.5, trendelenburg_side="right",
                                 pelvic_drop_deg=8.0, path="toward"))
     return film(truth, "front", noise_px=1.0, seed=0)
+
+
+@pytest.fixture(scope="session")
+def phantom():
+    """Shipped sample clip name -> (PoseSequence, PhantomTruth); the pose stage runs once per
+    clip per test session (~10-60 s per clip on 2 cores)."""
+    from tests.helpers import REPO
+    from vidgait.phantom import load_truth
+    from vidgait.pose import estimate_poses
+
+    cache: dict[str, tuple] = {}
+
+    def get(name: str):
+        if name not in cache:
+            clip = REPO / "sample_videos" / f"{name}.mp4"
+            cache[name] = (estimate_poses(clip), load_truth(clip))
+        return cache[name]
+
+    return get

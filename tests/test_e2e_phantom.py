@@ -29,23 +29,6 @@ pytestmark = pytest.mark.skipif(not (SAMPLES / f"{SIDE_LIMP}.mp4").exists(),
                                 reason="sample videos not present")
 
 
-@pytest.fixture(scope="session")
-def phantom():
-    """name -> (PoseSequence, truth); the pose stage runs once per clip per session."""
-    from vidgait.phantom import load_truth
-    from vidgait.pose import estimate_poses
-
-    cache: dict[str, tuple] = {}
-
-    def get(name: str):
-        if name not in cache:
-            clip = SAMPLES / f"{name}.mp4"
-            cache[name] = (estimate_poses(clip), load_truth(clip))
-        return cache[name]
-
-    return get
-
-
 def event_errors(result, truth, key: str, max_s: float = 0.4) -> np.ndarray:
     """Estimated minus true event times (s) for each estimated event of both sides, matched to
     the nearest true event within ``max_s``."""
