@@ -1,8 +1,8 @@
 """A minimal Streamlit app for the real-browser test of the live page (tests/ui/test_live_browser.py).
 
-Recordings go to ``$VIDGAIT_TEST_RECORDINGS``. "Analyse recording" runs the upload analysis's own
-stages on the recorded file (pose stage, then the kinematics core) and shows what it found, so the
-test can check the recording end to end.
+Recordings go to ``$VIDGAIT_TEST_RECORDINGS``. "Analyse recording" runs the session pipeline (the
+upload analysis's own, :func:`vidgait.pipeline.run_session`) on the recorded file and shows what
+it found, so the test can check the recording end to end.
 """
 
 import os
@@ -16,14 +16,12 @@ _KEY = "live_browser_analysed"
 
 
 def _analysed(path: Path) -> None:
-    from vidgait.kinematics import analyze
-    from vidgait.pose.stage import estimate_poses
-    from vidgait.video import probe
+    from vidgait.pipeline import run_session
 
-    info = probe(path)
-    seq = estimate_poses(info)
-    passes = analyze(seq).passes
-    walks = ", ".join(f"{p['view']} facing {p['facing']:+d}" for p in passes) or "none"
+    session = run_session([path])
+    info = session.videos[0]
+    walks = ", ".join(f"{p['view']} facing {p['facing']:+d}"
+                      for p in session.report["passes"]) or "none"
     st.session_state[_KEY] = (f"recording analysed: {path.name}, {info.width}x{info.height}, "
                               f"{info.duration_s:.1f} s, passes: {walks}")
 
