@@ -173,6 +173,10 @@ RANGES: dict[str, Range] = {
         "assumed 4.5 deg SD, which also exceeds the 2-D knee error (Stenum 2021)", typical=59.0,
         flag=True, caveat="MediaPipe under-reads deep knee flexion by ~{:g}-{:g} deg "
                           "(docs/accuracy.md)".format(*KNEE_FLEXION_UNDERREAD_DEG)),
+    "knee_flexion_contact_deg": Range(None, None, "deg", SCHWARTZ,
+                                      "~6 deg at initial contact; the source gives no "
+                                      "between-person SD, so no range is judged", typical=6.0,
+                                      label="about 6 deg"),
     "pelvic_drop_deg": Range(None, 8.0, "deg", SCHWARTZ,
                              "obliquity +-4.1 deg, between-person SD 2.1 deg: mean + 2 SD",
                              flag=True),
