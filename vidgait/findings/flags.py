@@ -18,10 +18,8 @@ from vidgait.kinematics import GaitAnalysis
 from vidgait.kinematics.conventions import SIDES, other
 from vidgait.norms import (
     DIFFERENCES,
-    KNEE_FLEXION_UNDERREAD_DEG,
     RANGES,
     ROBINSON,
-    STANCE_READS_HIGH_PCT,
 )
 
 Flag = dict[str, Any]
@@ -34,41 +32,109 @@ def value_of(result: GaitAnalysis, block: str, side: str, metric: str) -> float:
     return est.value if est is not None else float("nan")
 
 
+#: where each block's estimates are measured (said in a flag's ``view``)
+_BLOCK_VIEW = {"spatiotemporal": "timing", "kinematics": "side", "pelvis": "front/back"}
+
+
 def _band_flag(metric: str, side: str | None, value: float, view: str) -> Flag | None:
     rng = RANGES[metric]
     if not np.isfinite(value) or rng.contains(value) is not False:
         return None
     direction = "below" if rng.low is not None and value < rng.low else "above"
-    return {"metric": metric, "side": side, "value": float(value), "unit": rng.unit,
+    flag = {"metric": metric, "side": side, "value": float(value), "unit": rng.unit,
             "direction": direction, "normal": rng.text(),
             "reference": f"{rng.source}" + (f" ({rng.note})" if rng.note else ""), "view": view}
+    if rng.caveat:
+        flag["note"] = rng.caveat
+    return flag
+
+
+def _band_flags(result: GaitAnalysis, block: str) -> list[Flag]:
+    """Every per-side estimate of ``block`` outside a range of :data:`vidgait.norms.RANGES`
+    that is to be flagged (``Range.flag``), metric by metric in the order of the norms."""
+    out = []
+    for metric, rng in RANGES.items():
+        if not rng.flag:
+            continue
+        for s in SIDES:
+            est = result.estimate(block, s, metric)
+            if est is not None and (f := _band_flag(metric, s, est.value, _BLOCK_VIEW[block])):
+                out.append(f)
+    return out
+
+
+def _interval_excludes_zero(result: GaitAnalysis, metric: str) -> bool:
+    sym = result.limp.metrics.get(metric)
+    return sym is not None and (sym.ci_low > 0 or sym.ci_high < 0)
+
+
+def difference(result: GaitAnalysis, metric: str) -> tuple[str, float, float] | None:
+    """A left/right difference beyond its limit (:data:`vidgait.norms.DIFFERENCES`).
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The measured gait.
+    metric : str
+        A metric of ``DIFFERENCES``, measured per side in one block of ``result``.
+
+    Returns
+    -------
+    (side, its value, the other side's value) or None
+        ``side`` is the side with the larger value (for the knee's swing peak, the SMALLER:
+        the stiff knee), values in the metric's unit; None when either side is not measured,
+        the difference is within the limit, or the limit asks for a symmetry interval that
+        includes 0 (``Threshold.interval_of``).
+    """
+    lim = DIFFERENCES[metric]
+    block = next((b for b in _BLOCK_VIEW if result.estimate(b, "left", metric) is not None), None)
+    if block is None:
+        return None
+    v = {s: (e.value if (e := result.estimate(block, s, metric)) else float("nan"))
+         for s in SIDES}
+    if not all(np.isfinite(x) for x in v.values()):
+        return None
+    pick = min if metric == "knee_peak_swing_flexion_deg" else max
+    side = pick(SIDES, key=lambda s: v[s])
+    if abs(v[side] - v[other(side)]) <= lim.value:
+        return None
+    if lim.interval_of and not _interval_excludes_zero(result, lim.interval_of):
+        return None
+    return side, v[side], v[other(side)]
 
 
 def knee_asymmetry(result: GaitAnalysis) -> tuple[str, float, float] | None:
-    """(side with less knee flexion, its peak, the other's peak), deg, when the difference is
-    beyond :data:`vidgait.norms.DIFFERENCES` AND the 95 % interval of the knee-range symmetry
-    index excludes 0; else None."""
-    peaks = {s: value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
-    if not all(np.isfinite(v) for v in peaks.values()):
+    """(side with less knee flexion in swing, its peak, the other's peak), deg, when the
+    difference is flagged (:func:`difference`); else None.
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The measured gait.
+
+    Returns
+    -------
+    tuple or None
+    """
+    return difference(result, "knee_peak_swing_flexion_deg")
+
+
+def _difference_flag(result: GaitAnalysis, metric: str, view: str) -> Flag | None:
+    found = difference(result, metric)
+    if found is None:
         return None
-    low = min(SIDES, key=lambda s: peaks[s])
-    diff = peaks[other(low)] - peaks[low]
-    rng = result.limp.metrics.get("knee_flexion_range_deg")
-    excl = rng is not None and (rng.ci_low > 0 or rng.ci_high < 0)
-    if diff > DIFFERENCES["knee_peak_swing_flexion_deg"].value and excl:
-        return low, peaks[low], peaks[other(low)]
-    return None
-
-
-def _difference_flag(metric: str, side: str, value: float, view: str) -> Flag:
+    side, v, o = found
     lim = DIFFERENCES[metric]
-    return {"metric": metric, "side": side, "value": value, "unit": lim.unit,
+    return {"metric": metric, "side": side, "value": v - o, "unit": lim.unit,
             "direction": "asymmetric", "normal": f"left/right difference <= {lim.text()}",
             "reference": f"{lim.note}, {lim.source}", "view": view}
 
 
 def flags(result: GaitAnalysis) -> list[Flag]:
-    """Values outside their normal range, each with its reference.
+    """Values outside their normal range, and left/right differences beyond their limit.
+
+    Every range and limit is :mod:`vidgait.norms`' (a metric with a flagged range there is
+    flagged wherever the core measured it, with no code here).
 
     Parameters
     ----------
@@ -88,24 +154,10 @@ def flags(result: GaitAnalysis) -> list[Flag]:
                    cad if isinstance(cad, float) else float("nan"), "timing")
     if f:
         out.append(f)
-    for s in SIDES:
-        f = _band_flag("stance_pct", s, value_of(result, "spatiotemporal", s, "stance_pct"), "timing")
-        if f:
-            f["note"] = (f"the side-view estimate reads ~{STANCE_READS_HIGH_PCT:g} points high "
-                         "(toe off ~0.6 frame late)")
-            out.append(f)
-    lo, hi = KNEE_FLEXION_UNDERREAD_DEG
-    for s in SIDES:
-        f = _band_flag("knee_peak_swing_flexion_deg", s,
-                       value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg"), "side")
-        if f:
-            f["note"] = (f"MediaPipe under-reads deep knee flexion by ~{lo:g}-{hi:g} deg "
-                         "(docs/accuracy.md)")
-            out.append(f)
-    knee = knee_asymmetry(result)
-    if knee:
-        low, v, o = knee
-        out.append(_difference_flag("knee_peak_swing_flexion_deg", low, v - o, "side"))
+    out += _band_flags(result, "spatiotemporal") + _band_flags(result, "kinematics")
+    f = _difference_flag(result, "knee_peak_swing_flexion_deg", "side")
+    if f:
+        out.append(f)
     m = result.limp.stance
     if result.limp.verdict == "limp" and m is not None:
         out.append({"metric": "stance_time_symmetry_index", "side":
@@ -115,18 +167,11 @@ def flags(result: GaitAnalysis) -> list[Flag]:
                               "(the events' resolution)",
                     "reference": f"symmetry index, {ROBINSON}; threshold from the measurement "
                                  "(docs/kinematics.md)", "view": "timing"})
-    for s in SIDES:
-        f = _band_flag("pelvic_drop_deg", s, value_of(result, "pelvis", s, "pelvic_drop_deg"),
-                       "front/back")
-        if f:
+    out += _band_flags(result, "pelvis")
+    for metric in DIFFERENCES:
+        if metric != "knee_peak_swing_flexion_deg" and (
+                f := _difference_flag(result, metric, "front/back")):
             out.append(f)
-    for metric in ("pelvic_drop_deg", "trunk_lean_over_stance_deg"):
-        v = {s: value_of(result, "pelvis", s, metric) for s in SIDES}
-        if all(np.isfinite(x) for x in v.values()):
-            high = max(SIDES, key=lambda s: v[s])
-            if v[high] - v[other(high)] > DIFFERENCES[metric].value:
-                out.append(_difference_flag(metric, high, v[high] - v[other(high)],
-                                            "front/back"))
     return out
 
 

@@ -161,13 +161,14 @@ def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, fl
                  f"with less {painful} knee flexion in swing ({knee[1]:.0f} vs {knee[2]:.0f} deg)"
                  f" is a pattern consistent with protecting the {painful} knee")
         if drop_flag == fav:
-            chain += (f", with hip-abductor compensation (the {fav} pelvis drops "
-                      f"{value_of(result, 'pelvis', fav, 'pelvic_drop_deg'):.1f} deg during {painful} stance, "
-                      f"normal up to ~{_DROP.high:g} deg)")
+            drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
+            chain += (f", with hip-abductor compensation (the {fav} pelvis drops {drop:.1f} deg "
+                      f"during {painful} stance, normal up to ~{_DROP.high:g} deg)")
         return [chain + ". A finding for the clinician to examine, not a diagnosis."]
     if drop_flag == fav:
+        drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
         return [f"Together: a shorter {painful} stance with the {fav} pelvis dropping "
-                f"{value_of(result, 'pelvis', fav, 'pelvic_drop_deg'):.1f} deg during {painful} stance "
+                f"{drop:.1f} deg during {painful} stance "
                 f"(normal up to ~{_DROP.high:g} deg) is consistent with avoiding load on a weak "
                 f"or painful {painful} hip. A finding to examine, not a diagnosis."]
     return []

@@ -38,7 +38,8 @@ from vidgait.norms import RUNNING_CADENCE
 from vidgait.sequence import PoseSequence
 
 #: per-stride angle metrics of side-view passes
-KINEMATICS = ("knee_peak_swing_flexion_deg", "knee_flexion_range_deg", "hip_flexion_range_deg")
+KINEMATICS = ("knee_peak_swing_flexion_deg", "knee_flexion_range_deg",
+              "knee_flexion_contact_deg", "hip_flexion_range_deg")
 
 SideMetrics = dict[str, Estimate] | NotMeasurable
 

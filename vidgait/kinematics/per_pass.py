@@ -68,7 +68,8 @@ class PassResult:
         Per accepted stride of that side, in stride order: the temporal metrics of
         :func:`~vidgait.kinematics.spatiotemporal.stride_metrics` and, in a side view,
         ``knee_flexion_range_deg``, ``hip_flexion_range_deg`` and ``knee_peak_swing_flexion_deg``
-        (the last one leaves out strides with interpolated frames in swing, so it may be shorter).
+        (the last one leaves out strides with interpolated frames in swing, so it may be shorter)
+        and ``knee_flexion_contact_deg`` (at the stride's heel strike).
     step_length : dict side -> (n,) float or None
         Step lengths (side view, overground), leg lengths (no height given) or metres.
     pelvis : dict side -> metric -> Estimate, or None
@@ -179,6 +180,8 @@ def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
                       if c.filled_landmark is not None else c.filled[sl])
             (per_stride[s]["knee_peak_swing_flexion_deg"],
              knee_peak_strides[s]) = _swing_peaks(t, angles[s]["knee_flexion"], filled, strides, s)
+            per_stride[s]["knee_flexion_contact_deg"] = _at_contact(t, angles[s]["knee_flexion"],
+                                                                    strides, s)
     if p.view == "side" and not p.treadmill and strides:
         leg_px = float(np.nanmedian(leg_length_px(xy)))
         scale = leg_px / (LEG_FRACTION_OF_HEIGHT * height_m) if height_m else leg_px
@@ -206,6 +209,12 @@ def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
         pel[s] = {k: v for k, v in pel[s].items()
                   if k not in ("pelvic_drop_deg", "trunk_lean_over_stance_deg")} | free[s]
     return pel
+
+
+def _at_contact(t: np.ndarray, y: np.ndarray, strides: list[Stride], side: str) -> np.ndarray:
+    """``y`` at the heel strike of each stride of ``side``, in stride order (same unit as
+    ``y``; NaN where ``y`` is not measured there)."""
+    return np.asarray([np.interp(st.hs, t, y) for st in strides if st.side == side], float)
 
 
 def _swing_peaks(t: np.ndarray, y: np.ndarray, filled: np.ndarray, strides: list[Stride],

@@ -128,6 +128,7 @@ def _knee_hip(a: GaitAnalysis) -> tuple[m.Knee, m.Hip]:
             knee_peak_swing_flexion_deg=_side_est(a, "kinematics", s,
                                                   "knee_peak_swing_flexion_deg"),
             knee_flexion_range_deg=_side_est(a, "kinematics", s, "knee_flexion_range_deg"),
+            knee_flexion_contact_deg=_side_est(a, "kinematics", s, "knee_flexion_contact_deg"),
             knee_flexion_uncertainty_deg=_num(unc.get("knee_flexion")),
             knee_valgus_stance_deg=_side_est(a, "pelvis", s, "knee_valgus_stance_deg"),
             knee_valgus_uncertainty_deg=_num(unc.get("knee_valgus")))

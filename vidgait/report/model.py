@@ -177,6 +177,8 @@ class KneeSide(_Block):
 
     knee_peak_swing_flexion_deg: MaybeEstimate = Field(description="deg, side view")
     knee_flexion_range_deg: MaybeEstimate = Field(description="deg over the stride, side view")
+    knee_flexion_contact_deg: MaybeEstimate = Field(
+        description="deg at initial contact (the heel strike), side view")
     knee_flexion_uncertainty_deg: Num = Field(description="deg, SD from landmark noise")
     knee_valgus_stance_deg: MaybeEstimate = Field(
         description="deg, + valgus / - varus: 2-D frontal-plane projection angle in single-leg "
