@@ -80,8 +80,11 @@ def run_vidgait(video: str, model: str, num_poses: int, crops: bool = True) -> d
     import mediapipe  # noqa: F401  imported before timing, as in the naive loop
 
     from vidgait.models import resolve_model
-    from vidgait.pose import PoseOptions, estimate_poses
-    from vidgait.pose import mediapipe_backend  # noqa: F401
+    from vidgait.pose import (
+        PoseOptions,
+        estimate_poses,
+        mediapipe_backend,  # noqa: F401
+    )
 
     resolve_model(model)  # provisioning is not part of the timing
     t0 = time.perf_counter()

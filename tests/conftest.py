@@ -18,7 +18,8 @@ def tiny_video(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def limp_walk():
     """Right knee limp (stiff knee) with a RIGHT Trendelenburg: the left pelvis drops 8 deg during
-    right stance (synthetic walker, 10 s across the camera)."""
+    right stance (synthetic walker, 10 s across the camera).
+    """
     from vidgait.synth import GaitParams, simulate
 
     return simulate(GaitParams(duration_s=10.0, painful_side="right", limp_severity=0.8,

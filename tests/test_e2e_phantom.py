@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(not (SAMPLES / f"{SIDE_LIMP}.mp4").exists(),
 
 @pytest.fixture(scope="session")
 def phantom():
-    """name -> (PoseSequence, truth); the pose stage runs once per clip per session."""
+    """Name -> (PoseSequence, truth); the pose stage runs once per clip per session."""
     from vidgait.phantom import load_truth
     from vidgait.pose import estimate_poses
 
@@ -48,7 +48,8 @@ def phantom():
 
 def event_errors(result, truth, key: str, max_s: float = 0.4) -> np.ndarray:
     """Estimated minus true event times (s) for each estimated event of both sides, matched to
-    the nearest true event within ``max_s``."""
+    the nearest true event within ``max_s``.
+    """
     out = []
     for s in ("left", "right"):
         true = np.asarray(truth.events[s][key], float)

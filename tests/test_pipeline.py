@@ -1,5 +1,6 @@
 """vidgait.pipeline: the one way from clips to a report and its files (synthetic walker, saved
-pose files; the pose stage on video is exercised by the CLI and dashboard tests)."""
+pose files; the pose stage on video is exercised by the CLI and dashboard tests).
+"""
 
 from __future__ import annotations
 

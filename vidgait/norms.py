@@ -294,8 +294,22 @@ CURVE_REFERENCES: dict[str, CurveReference] = {
     "foot_progression": _band("foot_progression_deg", "foot progression"),
 }
 
-__all__ = ["BIOFEEDBACK_TARGETS", "CAMERA_ERROR", "CURVE_REFERENCES", "CurveReference",
-           "DETECTABLE_CHANGE", "DIFFERENCES", "EVENT_ERROR", "FOOT_OFF_PCT",
-           "KEY_BOX_HALF_WIDTH_PCT", "KNEE_FLEXION_UNDERREAD_DEG", "LIMP_SI",
-           "PELVIC_DROP_MIN_STEPS", "RANGES", "RUNNING_CADENCE", "Range", "STANCE_READS_HIGH_PCT",
-           "Threshold"]
+__all__ = [
+    "BIOFEEDBACK_TARGETS",
+    "CAMERA_ERROR",
+    "CURVE_REFERENCES",
+    "DETECTABLE_CHANGE",
+    "DIFFERENCES",
+    "EVENT_ERROR",
+    "FOOT_OFF_PCT",
+    "KEY_BOX_HALF_WIDTH_PCT",
+    "KNEE_FLEXION_UNDERREAD_DEG",
+    "LIMP_SI",
+    "PELVIC_DROP_MIN_STEPS",
+    "RANGES",
+    "RUNNING_CADENCE",
+    "STANCE_READS_HIGH_PCT",
+    "CurveReference",
+    "Range",
+    "Threshold",
+]

@@ -260,7 +260,8 @@ def test_random_walkers_side_view(cadence, severity, side, noise, seed, on):
 
 def test_each_knee_peak_names_the_stride_it_belongs_to(normal_side):
     """With frames missing, strides with filled frames in swing have no knee peak, so the peaks
-    are fewer than the strides; ``knee_peak_strides`` says which stride each one is."""
+    are fewer than the strides; ``knee_peak_strides`` says which stride each one is.
+    """
     truth, _, _ = normal_side
     g = analyze(_film(truth, dropout_rate=0.1, seed=4), height_cm=170)  # 2 of 9 left out
     shorter = 0

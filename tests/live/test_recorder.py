@@ -40,7 +40,8 @@ def test_recording_keeps_raw_frames_and_timestamps(tmp_path, front_seq):
 
 def test_recorder_writes_what_it_was_fed(tmp_path):
     """Frames and their own (uneven) timestamps go to the file; a timestamp that does not
-    advance is not recorded; duration is first to last frame."""
+    advance is not recorded; duration is first to last frame.
+    """
     rec = Recorder(tmp_path / "a" / "r.mp4", fps=30.0)
     times = [500.0 + 40.0 * i + (10.0 if i % 4 == 0 else 0.0) for i in range(30)]
     for i, t in enumerate(times):

@@ -1,5 +1,6 @@
 """Phantom clips: body height in pixels, sensor noise, rendered frames, clip properties
-(h264, yuv420p, size, fps, frames) against the truth file, and `vidgait phantom`."""
+(h264, yuv420p, size, fps, frames) against the truth file, and `vidgait phantom`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The OpenGL rasteriser: the wall behind the walk, markers on their truth pixels, the figure's
-silhouette around its projected joints."""
+silhouette around its projected joints.
+"""
 
 from __future__ import annotations
 

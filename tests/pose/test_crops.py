@@ -154,7 +154,8 @@ def test_a_person_lost_next_to_a_bystander_is_looked_for() -> None:
 
 def sample_frames(indices: tuple[int, ...] | range) -> list[np.ndarray]:
     """1280x720 cuts of the shipped 1080p side sample's frames around the walker (whose size is
-    kept), in order."""
+    kept), in order.
+    """
     from vidgait.phantom import load_truth
     from vidgait.video import iter_frames
 
@@ -223,7 +224,7 @@ def detected_fraction(video: Path, crops: bool) -> float:
     except NoPersonError:
         return 0.0
     if crops:  # the first frame is found in tiles, the next ones in ROIs around the walker
-        assert 1 <= seq.meta["frames_found_in_crops"], seq.meta
+        assert seq.meta["frames_found_in_crops"] >= 1, seq.meta
         assert seq.meta["crop_looks"] <= len(tiles(*CANVAS)) + len(seq) - 1, seq.meta
     return seq.detected_fraction
 

@@ -1,5 +1,6 @@
 """Headline cards, the spatiotemporal table, recording advice and the injured-side wording, from
-report.json."""
+report.json.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The command line's console: MediaPipe's native log lines kept out of the way, and progress
-bars on standard error (frames, or percent of the pose stage)."""
+bars on standard error (frames, or percent of the pose stage).
+"""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ Flag = dict[str, Any]
 
 def value_of(result: GaitAnalysis, block: str, side: str, metric: str) -> float:
     """The value of ``metric`` on ``side`` in ``block`` (``"spatiotemporal"``,
-    ``"kinematics"``, ``"pelvis"``), NaN when not measured."""
+    ``"kinematics"``, ``"pelvis"``), NaN when not measured.
+    """
     est = result.estimate(block, side, metric)
     return est.value if est is not None else float("nan")
 
@@ -47,7 +48,8 @@ def _band_flag(metric: str, side: str | None, value: float, view: str) -> Flag |
 def knee_asymmetry(result: GaitAnalysis) -> tuple[str, float, float] | None:
     """(side with less knee flexion, its peak, the other's peak), deg, when the difference is
     beyond :data:`vidgait.norms.DIFFERENCES` AND the 95 % interval of the knee-range symmetry
-    index excludes 0; else None."""
+    index excludes 0; else None.
+    """
     peaks = {s: value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
     if not all(np.isfinite(v) for v in peaks.values()):
         return None

@@ -23,8 +23,8 @@ from vidgait.kinematics.per_pass import PassResult, measure_pass, timing_passes
 from vidgait.kinematics.results import (
     Curve,
     Estimate,
-    NotMeasurable,
     Notice,
+    NotMeasurable,
     PassInfo,
     Quantity,
     Refusal,
@@ -117,7 +117,8 @@ class GaitAnalysis:
 
     def estimate(self, block: str, side: str, metric: str) -> Estimate | None:
         """The estimate of ``metric`` on ``side`` in ``"spatiotemporal"``, ``"kinematics"`` or
-        ``"pelvis"``, or None when it was not measured."""
+        ``"pelvis"``, or None when it was not measured.
+        """
         if block == "spatiotemporal":
             return self.spatiotemporal.get(side, metric)
         per_side = getattr(self, block)[side]
@@ -151,7 +152,7 @@ def _cycles(results: list[PassResult]) -> dict[str, dict[str, Curve]]:
         for name, parts in rows[s].items():
             a = np.vstack(parts)
             sd = a.std(axis=0, ddof=1) if len(a) > 1 else np.full(a.shape[1], np.nan)
-            out[s][name] = Curve(a.mean(axis=0), sd, int(len(a)))
+            out[s][name] = Curve(a.mean(axis=0), sd, len(a))
     return out
 
 

@@ -195,7 +195,8 @@ def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
                     strides: list[Stride], fs: float) -> dict[str, dict[str, Estimate]]:
     """Pelvis metrics of a front/back pass: from the mean stride curves when each side has at
     least MIN_STRIDES accepted strides, else pelvic drop and trunk lean from per-stride extremes
-    without events (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`)."""
+    without events (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`).
+    """
     pel = (pelvis_metrics(t, angles, strides, angles) if strides
            else {s: {} for s in SIDES})
     if min(sum(st.side == s for st in strides) for s in SIDES) >= MIN_STRIDES:
@@ -212,7 +213,8 @@ def _swing_peaks(t: np.ndarray, y: np.ndarray, filled: np.ndarray, strides: list
                  side: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-stride maximum of ``y`` in swing (toe off to next heel strike), degrees, and the index
     in ``strides`` of each stride it comes from; strides whose swing contains interpolated frames
-    are left out (a filled gap flattens a peak)."""
+    are left out (a filled gap flattens a peak).
+    """
     out, index = [], []
     for i, st in enumerate(strides):
         m = (t >= st.to) & (t <= st.next_hs)

@@ -55,7 +55,8 @@ def target_band(metric: str, low: float | None = None, high: float | None = None
 
 def band_text(band: Range) -> str:
     """The band's bounds as shown on the overlay and page: ``"< 5"``, ``"> 50"``, ``"99-113"``
-    or ``"any"`` (the unit is shown beside it)."""
+    or ``"any"`` (the unit is shown beside it).
+    """
     if band.low is None and band.high is None:
         return "any"
     if band.low is None:

@@ -80,7 +80,8 @@ def metric_lines(m: RollingMetrics) -> list[str]:
 
 def draw_feedback(rgb: np.ndarray, fb: FeedbackState, y: int) -> None:
     """Draw the biofeedback badge at height ``y`` (pixels), right-aligned: the last stride's
-    value on green (in band) or red (out of band), and the count of strides in band."""
+    value on green (in band) or red (out of band), and the count of strides in band.
+    """
     if fb.metric is None:
         return
     s = _scale(rgb)

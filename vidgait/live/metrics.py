@@ -116,7 +116,8 @@ class RollingMetrics:
     @property
     def limp_status(self) -> str:
         """The limp verdict as text: ``"limp (right painful?)"``, ``"no limp"``,
-        ``"collecting strides (n/3)"`` or ``"not measurable"``."""
+        ``"collecting strides (n/3)"`` or ``"not measurable"``.
+        """
         if self.limp_verdict == "limp" and self.limp_side:
             return f"limp ({self.limp_side} painful?)"
         if self.limp_verdict == "collecting":

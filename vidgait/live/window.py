@@ -39,7 +39,8 @@ class LandmarkWindow:
 
     def add(self, t_s: float, person: Candidate | None, frame_size: tuple[int, int]) -> None:
         """Append one frame's landmarks (None: the person was not found) and drop rows older
-        than ``window_s`` before ``t_s``."""
+        than ``window_s`` before ``t_s``.
+        """
         if frame_size != self.frame_size:  # the camera changed resolution: start again
             self.rows.clear()
             self.frame_size = frame_size

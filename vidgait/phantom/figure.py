@@ -137,7 +137,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 def _frame(lateral: np.ndarray, up_hint: np.ndarray) -> np.ndarray:
     """Right-handed frame (forward, left, up) as columns from a left-pointing and an up-ish
-    vector."""
+    vector.
+    """
     left = _unit(lateral)
     up = _unit(up_hint - np.dot(up_hint, left) * left)
     forward = np.cross(left, up)

@@ -116,7 +116,7 @@ class PhantomTruth:
     @property
     def n_frames(self) -> int:
         """Number of frames."""
-        return int(len(self.t))
+        return len(self.t)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON document written by :func:`save_truth`."""

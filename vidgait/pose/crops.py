@@ -52,7 +52,8 @@ CropDetector = Callable[[np.ndarray], list[Candidate]]
 
 def _starts(length: int, side: int, overlap: float) -> list[int]:
     """Evenly spaced starts of windows of ``side`` covering ``length``, overlapping by at least
-    ``overlap`` of ``side``."""
+    ``overlap`` of ``side``.
+    """
     if side >= length:
         return [0]
     n = 1 + math.ceil((length - side) / ((1.0 - overlap) * side))
@@ -113,7 +114,8 @@ def look(detect: CropDetector, rgb: np.ndarray, box: Box) -> list[Candidate]:
 
 def continued(ref: Candidate, cands: list[Candidate], gap_s: float) -> bool:
     """Some candidate continues ``ref`` after ``gap_s`` seconds, by the gate of
-    :func:`~vidgait.pose.tracking.associate` (a bad detection nearby does not)."""
+    :func:`~vidgait.pose.tracking.associate` (a bad detection nearby does not).
+    """
     return any(match_cost(ref, c, ref.torso_length) <= 1.0 + 4.0 * gap_s for c in cands)
 
 
@@ -173,7 +175,8 @@ class CropFallback:
         """Count a frame whose full-frame people are enough (no crops looked at): they become
         the recent people a later frame's ROIs look for. For a caller that cannot afford ROI
         looks for every person the full frame missed (the live mode, where the full-frame
-        detector's occasional second, ghost person would cost one look per frame)."""
+        detector's occasional second, ghost person would cost one look per frame).
+        """
         self._count += 1
         self._recent = [(t, c) for c in found]
         self._held.clear()

@@ -104,7 +104,8 @@ class Track:
 
 def match_cost(ref: Candidate, cand: Candidate, scale: float) -> float:
     """Cost of ``cand`` continuing ``ref``: mean shoulder and hip displacement in units of
-    ``scale`` (a torso length, px) + twice the log ratio of ``cand``'s torso length to ``scale``."""
+    ``scale`` (a torso length, px) + twice the log ratio of ``cand``'s torso length to ``scale``.
+    """
     d = np.linalg.norm(ref.image[list(_TORSO), :2] - cand.image[list(_TORSO), :2], axis=1).mean()
     size = abs(np.log(cand.torso_length / scale))
     return float(d / scale + 2.0 * size)

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.report import value
 from vidgait.norms import (
     CURVE_REFERENCES,
     FOOT_OFF_PCT,
@@ -20,6 +19,7 @@ from vidgait.norms import (
     SCHWARTZ,
     CurveReference,
 )
+from vidgait.report import value
 
 #: curves shown in the dashboard and reports, in order, with their titles
 CURVES: dict[str, str] = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vidgait.report import value
 from vidgait.norms import DETECTABLE_CHANGE, DIFFERENCES, PELVIC_DROP_MIN_STEPS, RANGES, ROBINSON
+from vidgait.report import value
 
 SIDES = ("left", "right")
 
@@ -127,7 +127,8 @@ def _knee_card(report: dict[str, Any]) -> Card:
 
 def _hip_rotation_card(report: dict[str, Any]) -> Card:
     """Hip rotation L / R and their difference, never coloured: one camera cannot pin the
-    absolute angle down (docs/accuracy.md), so no normal range is applied to it."""
+    absolute angle down (docs/accuracy.md), so no normal range is applied to it.
+    """
     hip = report["hip"]
     rng = RANGES["hip_rotation_deg"]
     normal = (f"no normal range applied (one camera cannot measure it absolutely); typical "
@@ -240,7 +241,8 @@ _BLOCK_VIEWS = {"pelvis": {"toward", "away"}, "trunk": {"toward", "away"}, "knee
 
 def _block_advice(report: dict[str, Any], block: str) -> str:
     """What to record for a block that is not measurable: the missing view, or, when that view
-    was recorded, that its strides did not pass the checks."""
+    was recorded, that its strides did not pass the checks.
+    """
     views = set(report["view"]) & _BLOCK_VIEWS.get(block, set())
     if not views:
         return _VIEW_ADVICE[block]

@@ -1,5 +1,6 @@
 """The field table of ``docs/report.md``, generated from the report model (so the two cannot
-drift: a test compares the table in the docs with :func:`field_table`)."""
+drift: a test compares the table in the docs with :func:`field_table`).
+"""
 
 from __future__ import annotations
 

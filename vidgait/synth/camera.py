@@ -115,7 +115,8 @@ class Camera:
 
     def rotation(self) -> np.ndarray:
         """(3,3) lab-to-camera rotation; rows are the camera x (right), y (down) and z (forward)
-        axes in lab coordinates (OpenCV)."""
+        axes in lab coordinates (OpenCV).
+        """
         f = np.asarray(self.look_at, float) - np.asarray(self.position, float)
         f /= np.linalg.norm(f)
         r = np.cross(f, np.asarray(self.up, float))
@@ -210,7 +211,8 @@ class Camera:
     def to_dict(self) -> dict[str, Any]:
         """The camera as matrices, JSON-serialisable: ``rotation`` (3x3), ``translation`` (m),
         ``fx``, ``fy``, ``cx``, ``cy`` (pixels), ``width``, ``height`` (the phantom truth file's
-        ``view``; see :meth:`from_dict`)."""
+        ``view``; see :meth:`from_dict`).
+        """
         return {
             "rotation": self.rotation().tolist(),
             "translation": self.translation.tolist(),

@@ -216,7 +216,8 @@ def _fmt(v: float, unit: str = "", digits: int = 1) -> str:
 
 def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
     """Value and note of the panel's limp cell, kept short (the column is narrow): the verdict
-    and suspected painful side, or the strides per side collected so far for the verdict."""
+    and suspected painful side, or the strides per side collected so far for the verdict.
+    """
     if m.limp_verdict == "limp":
         return "limp", f"{m.limp_side} painful?" if m.limp_side else None
     if m.limp_verdict == "collecting":

@@ -86,7 +86,7 @@ def render() -> None:
             with tempfile.TemporaryDirectory(prefix="vidgait-sim-") as tmp:
                 st.session_state["simulation"] = simulate_setup(
                     setup, tmp, model=model_path("full"), progress=bar, **gait)
-        except Exception as exc:  # noqa: BLE001 - renderer/pose failures: a message, no traceback
+        except Exception as exc:  # renderer/pose failures: a message, no traceback
             st.error(f"This setup could not be simulated: {exc}")
         finally:
             bar.clear()
