@@ -83,9 +83,10 @@ def streamlit_app(app: Path, log_path: Path, env: dict[str, str] | None = None,
                                                 context=ctx) as r:
                         if r.status == 200:
                             break
-                except OSError:
+                except OSError as exc:
                     if time.monotonic() > end:
-                        raise TimeoutError(f"streamlit did not start within {timeout_s} s")
+                        raise TimeoutError(
+                            f"streamlit did not start within {timeout_s} s") from exc
                     time.sleep(0.5)
             yield url
         finally:

@@ -46,7 +46,7 @@ def write_trc(seq: PoseSequence, path: str | os.PathLike[str]) -> Path:
     for k in range(n):
         vals = "\t".join(_fmt(v) for v in xyz[k].ravel())
         rows.append(f"{k + 1}\t{seq.t[k] - seq.t[0]:.6f}\t{vals}")
-    path.write_text("\n".join(header + [""] + rows) + "\n", encoding="utf-8")
+    path.write_text("\n".join([*header, "", *rows]) + "\n", encoding="utf-8")
     return path
 
 

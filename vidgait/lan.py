@@ -37,7 +37,7 @@ def _san(hosts: list[str]):
     from cryptography import x509
 
     names: list[x509.GeneralName] = []
-    for h in dict.fromkeys(hosts + ["localhost", "127.0.0.1"]):
+    for h in dict.fromkeys([*hosts, "localhost", "127.0.0.1"]):
         try:
             names.append(x509.IPAddress(ipaddress.ip_address(h)))
         except ValueError:

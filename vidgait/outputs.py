@@ -29,7 +29,7 @@ def write_timeseries_csv(timeseries: dict[str, np.ndarray] | list[dict[str, np.n
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         head = ["t_s" if c == "t" else f"{c}_deg" for c in cols]
-        w.writerow(head if len(clips) == 1 else ["clip"] + head)
+        w.writerow(head if len(clips) == 1 else ["clip", *head])
         for i, ts in enumerate(clips):
             data = np.column_stack([np.asarray(ts[c], dtype=np.float64) for c in cols])
             lead = [] if len(clips) == 1 else [str(i + 1)]

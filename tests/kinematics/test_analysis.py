@@ -168,7 +168,7 @@ def test_knee_valgus_in_stance_recovers_the_walker(view: str, valgus: tuple) -> 
     g = analyze(_film(truth, view, seed=3), height_cm=170)
     est = {s: g.pelvis[s]["knee_valgus_stance_deg"].value for s in SIDES}
     # the knee is nearly straight in single-leg stance, so the 2-D angle is close to the 3-D one
-    for s, true in zip(SIDES, valgus):
+    for s, true in zip(SIDES, valgus, strict=True):
         assert est[s] == pytest.approx(true, abs=1.5), (s, est)
 
 

@@ -74,11 +74,10 @@ def test_resample_bridges_short_gaps_only():
 def test_outliers_are_removed_and_clean_data_is_kept(walk):
     seq = film(walk, noise_px=2.0, seed=0)
     xy = seq.image[..., :2].astype(float)
-    clean, n0 = reject_outliers(xy, scale_px=250.0)
+    _, n0 = reject_outliers(xy, scale_px=250.0)
     assert n0 <= 0.001 * xy.shape[0] * xy.shape[1]
     xy[100, INDEX["left_knee"]] += 80.0
-    _, n1 = reject_outliers(xy, scale_px=250.0)
-    cleaned, _ = reject_outliers(xy, scale_px=250.0)
+    cleaned, n1 = reject_outliers(xy, scale_px=250.0)
     assert np.isnan(cleaned[100, INDEX["left_knee"]]).all()
     assert n1 >= n0 + 1
 

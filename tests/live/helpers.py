@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +65,7 @@ def stride_ends(events: dict, after_s: float = 0.0) -> list[float]:
     ends = []
     for s in ("left", "right"):
         hs = np.asarray(events[s]["heel_strike_s"], float)
-        ends += [float(b) for a, b in zip(hs[:-1], hs[1:], strict=True) if a > after_s]
+        ends += [float(b) for a, b in itertools.pairwise(hs) if a > after_s]
     return sorted(ends)
 
 

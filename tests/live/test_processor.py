@@ -99,7 +99,7 @@ def test_live_looks_at_no_crop_while_the_full_frame_finds_someone():
         def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
             self.n += 1
             ghost = [person_at(300.0, 600.0)] if self.n % 2 else []
-            return [person_at(1000.0 - timestamp_ms / 100.0, 600.0)] + ghost
+            return [person_at(1000.0 - timestamp_ms / 100.0, 600.0), *ghost]
 
     finder = _CropFinder((1000.0, 600.0))
     with LiveProcessor(LiveConfig(crops=True), pose=_Somebody(), crop_detect=finder,
@@ -120,7 +120,7 @@ def test_several_people_needs_a_second_person_in_3_of_5_frames():
         def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
             self.n += 1
             extra = [person_at(300.0, 600.0)] if self.n in self.second else []
-            return [person_at(1000.0, 600.0)] + extra
+            return [person_at(1000.0, 600.0), *extra]
 
     def warned(second: set[int]) -> list[bool]:
         out = []

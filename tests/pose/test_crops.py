@@ -79,7 +79,7 @@ def test_tiles_cover_the_frame_with_overlap() -> None:
 def test_roi_is_centred_on_the_person_and_inside_the_frame() -> None:
     assert roi(stick(900, 500), 1920, 1080) == (650, 250, 1150, 750)  # 2.5 x 200 px
     x0, y0, x1, y1 = roi(stick(1900, 1000), 1920, 1080)  # near a corner: moved inside
-    assert (x1, y1) == (1920, 1080) and x1 - x0 == 500
+    assert (x1, y1) == (1920, 1080) and x1 - x0 == y1 - y0 == 500
     assert roi(stick(300, 300, height=800), 640, 480) == (60, 0, 540, 480)  # limited to the frame
 
 

@@ -102,7 +102,7 @@ def test_a_person_returned_twice_is_one_person_in_the_quality_figures() -> None:
         w = walker_at(i)
         dup = [Candidate(w.image + 3, w.world, w.visibility * 0.9, w.presence)] if i % 9 == 0 \
             else []
-        people.append([w] + dup)
+        people.append([w, *dup])
     t = np.arange(n) / FPS
     seq = build_sequence(people, t, np.arange(n), (1280, 720), "synthetic")
     assert seq.meta["max_people_per_frame"] == 1 and seq.meta["frames_with_several_people"] == 0

@@ -30,8 +30,8 @@ APP = Path(__file__).resolve().parent / "live_browser_app.py"
 #: side view, camera on the walker's left, walking toward the image LEFT; stiff right knee
 CLIP = REPO / "sample_videos" / "phantom_side_right_knee_limp.mp4"
 ARTIFACTS = REPO / "artifacts"
-LIVE_ARGS = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                             "--disable-features=WebRtcHideLocalIpsWithMdns"]
+LIVE_ARGS = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+             "--disable-features=WebRtcHideLocalIpsWithMdns"]
 
 #: below this analysed frame rate the kinematics core cannot find strides (see docs/live.md)
 MIN_FPS_FOR_METRICS = 8
@@ -62,7 +62,7 @@ def write_y4m(video: Path, out: Path, *, width: int = 640, loops: int = 1, every
         y0, x0 = (h0 - ch) // 2, (w0 - cw) // 2
         frames = [np.ascontiguousarray(f[y0:y0 + ch, x0:x0 + cw]) for f in frames]
     h0, w0 = frames[0].shape[:2]
-    height = int(round(h0 * width / w0 / 2)) * 2
+    height = round(h0 * width / w0 / 2) * 2
     with out.open("wb") as f:
         f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode("ascii"))
         for _ in range(loops):
@@ -113,7 +113,7 @@ def _run_page(url: str, y4m: Path, recordings: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
-            args=LIVE_ARGS + [f"--use-file-for-fake-video-capture={y4m}"])
+            args=[*LIVE_ARGS, f"--use-file-for-fake-video-capture={y4m}"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.goto(url)

@@ -165,7 +165,7 @@ def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
     strides, refused = build_strides(events, doubtful=doubtful)
     per_stride = stride_metrics(strides)
     for s in SIDES:
-        for name, series in angles[s].items():
+        for name in angles[s]:
             noise = float(np.nanmedian(c.noise_px))
             unc[s][name] = angle_uncertainty(xy, noise, c.fs, c.cutoff_hz, s, name,
                                              yaw_deg=p.yaw_deg)

@@ -13,7 +13,8 @@ from vidgait.landmarks import INDEX
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) index ranges of the True runs of a boolean array."""
     d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(),
+                    strict=True))
 
 
 def leg_scale(xy: np.ndarray) -> float:

@@ -17,6 +17,7 @@ in a frame that turns with this direction, so they never flip when the walker tu
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,7 +108,7 @@ def view_features(c: Conditioned) -> ViewFeatures:
     ref = max(FRONTAL_WIDTH_RATIO, float(np.nanpercentile(width, 95)) if c.valid.any() else 0)
     yaw = np.degrees(np.arccos(np.clip(width / ref, 0, 1)))
     facing = np.sign(_pt(xy, "left_hip")[:, 0] - _pt(xy, "right_hip")[:, 0])
-    win = max(3, int(round(c.fs)))
+    win = max(3, round(c.fs))
     hip_x = 0.5 * (_pt(xy, "left_hip")[:, 0] + _pt(xy, "right_hip")[:, 0])
     prog = np.full(len(c.t), np.nan)
     act = np.full(len(c.t), np.nan)
@@ -145,7 +146,7 @@ def classify_frames(f: ViewFeatures, fs: float, *, min_activity: float = 0.05,
     direction : (N,) int
         Side: +1/-1 image direction of walking; frontal/oblique: facing_camera (+1/-1).
     """
-    win = max(3, int(round(fs)) | 1)
+    win = max(3, round(fs) | 1)
     yaw = median_filter(np.nan_to_num(f.yaw_deg, nan=-1.0), size=win, mode="nearest")
     facing = median_filter(np.nan_to_num(f.facing_camera), size=win, mode="nearest")
     n = len(yaw)
@@ -179,7 +180,7 @@ def find_passes(c: Conditioned, *, min_pass_s: float = 1.5) -> tuple[list[Pass],
     view, direction = classify_frames(f, c.fs)
     passes: list[Pass] = []
     key = np.array([f"{v}{d:+d}" if v not in ("", "standing") else "" for v, d in
-                    zip(view, direction)], dtype=object)
+                    zip(view, direction, strict=True)], dtype=object)
     for a, b in runs(key != ""):
         for a2, b2 in _constant_runs(key[a:b]):
             s, e = a + a2, a + b2
@@ -197,4 +198,4 @@ def _constant_runs(values: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) ranges over which ``values`` stays the same."""
     edges = np.flatnonzero(values[1:] != values[:-1]) + 1
     bounds = np.concatenate([[0], edges, [len(values)]])
-    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+    return list(itertools.pairwise(bounds.tolist()))

@@ -190,7 +190,7 @@ def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
         return []
     med = float(np.median([st.duration for st in strides]))
     settled = [st for st in strides if st.next_hs <= t_end - 0.6 * med]
-    return [st for st, typical in zip(settled, near_median_duration(settled)) if typical]
+    return [st for st, typical in zip(settled, near_median_duration(settled), strict=True) if typical]
 
 
 def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None

@@ -93,8 +93,8 @@ def roi(cand: Candidate, width: int, height: int, scale: float = 2.5) -> Box:
     extent = float(np.max(np.ptp(xy, axis=0)))
     side = min(max(scale * extent, 2.0 * scale * cand.torso_length), width, height)
     cx, cy = cand.torso_centre
-    x0 = int(round(min(max(cx - side / 2, 0.0), width - side)))
-    y0 = int(round(min(max(cy - side / 2, 0.0), height - side)))
+    x0 = round(min(max(cx - side / 2, 0.0), width - side))
+    y0 = round(min(max(cy - side / 2, 0.0), height - side))
     return x0, y0, x0 + int(side), y0 + int(side)
 
 

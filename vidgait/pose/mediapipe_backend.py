@@ -76,7 +76,7 @@ class MediaPipePose:
         if self._video_mode:
             # MediaPipe needs strictly increasing integer milliseconds; container times are
             # already strictly increasing, but two may round to the same millisecond.
-            ms = max(int(round(timestamp_ms)), self._last_ms + 1)
+            ms = max(round(timestamp_ms), self._last_ms + 1)
             self._last_ms = ms
             result = self._landmarker.detect_for_video(image, ms)
         else:

@@ -271,7 +271,7 @@ def count_steps(separation: np.ndarray, t: np.ndarray, hysteresis: float,
     if len(separation) < 3:
         return 0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
-    kernel = max(3, int(round(0.15 / max(dt, 1e-3))) | 1)
+    kernel = max(3, round(0.15 / max(dt, 1e-3)) | 1)
     smooth = medfilt(np.nan_to_num(separation), kernel_size=min(kernel, len(separation) // 2 * 2 - 1))
     state = 0
     steps = 0

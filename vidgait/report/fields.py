@@ -83,4 +83,4 @@ def field_table() -> str:
     """
     lines = [BEGIN, "", "| field | type | unit and meaning |", "|---|---|---|"]
     lines += [f"| `{p}` | {t} | {d} |" for p, t, d in _rows(m.Report, "")]
-    return "\n".join(lines + ["", END])
+    return "\n".join([*lines, "", END])

@@ -33,7 +33,7 @@ def _rot(axis: int, deg: np.ndarray | float) -> np.ndarray:
     """Rotation matrices (T,3,3) about lab/segment axis 0=x, 1=y, 2=z by ``deg`` degrees."""
     a = np.radians(np.atleast_1d(np.asarray(deg, dtype=float)))
     c, s = np.cos(a), np.sin(a)
-    r = np.zeros(a.shape + (3, 3))
+    r = np.zeros((*a.shape, 3, 3))
     i, j = [(1, 2), (2, 0), (0, 1)][axis]
     r[..., axis, axis] = 1.0
     r[..., i, i] = c

@@ -142,7 +142,7 @@ class GaitParams:
             if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0):
                 raise ValueError("timestamps must be 1-D, strictly increasing, >= 2 values")
             return t
-        return np.arange(int(round(self.duration_s * self.fps))) / self.fps
+        return np.arange(round(self.duration_s * self.fps)) / self.fps
 
 
 # ---------------------------------------------------------------------------------------- timing

@@ -161,7 +161,7 @@ def _controls(holder: _Holder) -> None:
                              value=False, key="live_mirror")
         _ensure_processor(holder, MODEL_CHOICES[label], mirror)
         st.subheader("Biofeedback")
-        names = ["off"] + list(METRICS)
+        names = ["off", *METRICS]
         metric = st.selectbox("Metric", names, key="live_metric",
                               format_func=lambda m: "off" if m == "off" else
                               f"{METRICS[m][0]} ({METRICS[m][1]})")

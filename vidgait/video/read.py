@@ -249,7 +249,7 @@ def probe(path: str | os.PathLike[str], limits: VideoLimits = DEFAULT_LIMITS) ->
         w, h = first.width, first.height
         if rotation in (90, 270):
             w, h = h, w
-        frames = int(stream.frames) if stream.frames else int(round(duration * fps))
+        frames = int(stream.frames) if stream.frames else round(duration * fps)
         info = VideoInfo(
             path=str(p), width=w, height=h, fps=fps, frame_count=frames, duration_s=duration,
             rotation=rotation, codec=stream.codec_context.name, container=container.format.name,

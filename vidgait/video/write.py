@@ -49,7 +49,7 @@ class H264Writer:
             rgb = cv2.copyMakeBorder(rgb, 0, self._h - rgb.shape[0], 0, self._w - rgb.shape[1],
                                      cv2.BORDER_REPLICATE)
         frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-        pts = max(int(round(timestamp_ms / 1000 / self._tb)), self._last_pts + 1)
+        pts = max(round(timestamp_ms / 1000 / self._tb), self._last_pts + 1)
         frame.pts, frame.time_base, self._last_pts = pts, self._tb, pts
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
