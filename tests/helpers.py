@@ -236,7 +236,10 @@ class _FileHandler(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def file_server(files: dict[str, bytes]) -> Iterator[str]:
-    """Serve ``{path: body}`` over HTTP on 127.0.0.1 (404 for any other path); yields the base URL."""
+    """Serve ``{path: body}`` over HTTP on 127.0.0.1 (404 for any other path).
+
+    Yields the base URL.
+    """
     handler = type("Handler", (_FileHandler,), {"files": files})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},

@@ -32,7 +32,8 @@ def write_trc(seq: PoseSequence, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     n = len(seq)
     rate = seq.fps or 30.0
-    xyz = seq.world.astype(np.float64) * np.array([1.0, -1.0, -1.0])  # y down -> up, z away -> toward
+    # y down -> up, z away -> toward
+    xyz = seq.world.astype(np.float64) * np.array([1.0, -1.0, -1.0])
     xyz[~seq.found] = np.nan
     header = [
         f"PathFileType\t4\t(X/Y/Z)\t{path.name}",

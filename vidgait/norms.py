@@ -201,8 +201,8 @@ DETECTABLE_CHANGE: dict[str, Threshold] = {
 #: the stance-time symmetry index a "no limp" verdict must be able to rule out: the conventional
 #: asymmetry cut-off (arbitrary, but the size of limp a clinician expects to be found)
 LIMP_SI = Threshold(10.0, "%", "left_right_difference", ROBINSON,
-                    "the conventional 10 % cut-off of the symmetry index; vidgait says no limp only "
-                    "when its timing resolution could show one this size")
+                    "the conventional 10 % cut-off of the symmetry index; vidgait says no limp "
+                    "only when its timing resolution could show one this size")
 
 #: systematic gait-event timing error per kind of view, measured on the synthetic walker (largest
 #: mean event error, rounded up; docs/kinematics.md); about one frame at 30 fps from the side

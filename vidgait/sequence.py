@@ -1,7 +1,7 @@
 """The pose sequence: what the pose stage hands to the kinematics core.
 
-Pure numpy (no mediapipe), so the kinematics core, the tests' synthetic walkers and the live mode all
-build and read the same value. Saved as a compressed ``.npz`` so analysis can be re-run without
+Pure numpy (no mediapipe), so the kinematics core, the tests' synthetic walkers and the live mode
+all build and read the same value. Saved as a compressed ``.npz`` so analysis can be re-run without
 re-running pose estimation.
 
 Coordinates

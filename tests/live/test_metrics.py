@@ -1,4 +1,7 @@
-"""Rolling panel metrics (:mod:`vidgait.live.metrics`): the core's figures, shown as soon as measured."""
+"""Rolling panel metrics (:mod:`vidgait.live.metrics`).
+
+The core's figures, shown as soon as measured.
+"""
 
 from __future__ import annotations
 

@@ -68,8 +68,9 @@ def _coded_frame(width: int = 1920, height: int = 1080) -> np.ndarray:
 
 
 def test_live_follows_a_person_the_full_frame_detector_misses():
-    """With ``crops`` on (off by default), as offline: nobody on the full frame, so the first frame is searched in tiles, and the
-    person found there is followed in a crop around them on every later frame.
+    """With ``crops`` on (off by default), as offline: nobody on the full frame, so the first
+    frame is searched in tiles, and the person found there is followed in a crop around them on
+    every later frame.
     """
     rgb = _coded_frame()
     finder = _CropFinder((1000.0, 600.0))

@@ -33,7 +33,8 @@ def reports() -> list[dict]:
 
 def test_the_shipped_schema_is_the_generated_one():
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    assert shipped == json_schema(), "regenerate: python -m vidgait.report > docs/report.schema.json"
+    assert shipped == json_schema(), \
+        "regenerate: python -m vidgait.report > docs/report.schema.json"
     jsonschema.Draft202012Validator.check_schema(shipped)
 
 

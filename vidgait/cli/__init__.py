@@ -162,7 +162,8 @@ def _cmd_live(args: argparse.Namespace) -> int:
             if writer is not None:
                 writer.close()
     if args.record:
-        print(f"{args.record}: raw recording; analyse it with `vidgait analyze {args.record} -o DIR`")
+        print(f"{args.record}: raw recording; "
+              f"analyse it with `vidgait analyze {args.record} -o DIR`")
     return EXIT_OK
 
 
@@ -223,7 +224,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the README's command list)."""
-    p = argparse.ArgumentParser(prog="vidgait", description="Gait analysis from an ordinary phone or webcam video.")
+    p = argparse.ArgumentParser(
+        prog="vidgait", description="Gait analysis from an ordinary phone or webcam video.")
     p.add_argument("--version", action="version", version=f"vidgait {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -91,7 +91,8 @@ def flags(result: GaitAnalysis) -> list[Flag]:
     if f:
         out.append(f)
     for s in SIDES:
-        f = _band_flag("stance_pct", s, value_of(result, "spatiotemporal", s, "stance_pct"), "timing")
+        stance = value_of(result, "spatiotemporal", s, "stance_pct")
+        f = _band_flag("stance_pct", s, stance, "timing")
         if f:
             f["note"] = (f"the side-view estimate reads ~{STANCE_READS_HIGH_PCT:g} points high "
                          "(toe off ~0.6 frame late)")

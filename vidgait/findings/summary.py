@@ -155,6 +155,7 @@ def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, fl
     if not painful:
         return []
     fav = other(painful)
+    drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
     if knee and knee[0] == painful:
         stl = {s: value_of(result, "spatiotemporal", s, "stance_pct") for s in SIDES}
         chain = (f"Together: a shorter {painful} stance ({stl[painful]:.1f} vs {stl[fav]:.1f} %) "
@@ -162,12 +163,12 @@ def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, fl
                  f" is a pattern consistent with protecting the {painful} knee")
         if drop_flag == fav:
             chain += (f", with hip-abductor compensation (the {fav} pelvis drops "
-                      f"{value_of(result, 'pelvis', fav, 'pelvic_drop_deg'):.1f} deg during {painful} stance, "
+                      f"{drop:.1f} deg during {painful} stance, "
                       f"normal up to ~{_DROP.high:g} deg)")
         return [chain + ". A finding for the clinician to examine, not a diagnosis."]
     if drop_flag == fav:
         return [f"Together: a shorter {painful} stance with the {fav} pelvis dropping "
-                f"{value_of(result, 'pelvis', fav, 'pelvic_drop_deg'):.1f} deg during {painful} stance "
+                f"{drop:.1f} deg during {painful} stance "
                 f"(normal up to ~{_DROP.high:g} deg) is consistent with avoiding load on a weak "
                 f"or painful {painful} hip. A finding to examine, not a diagnosis."]
     return []

@@ -65,7 +65,8 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
     Returns
     -------
     dict side -> metric -> Estimate
-        Degrees, the value on the mean curve (``method="curve"``): ``pelvic_drop_deg`` (of THAT side, while the other leg stands alone),
+        Degrees, the value on the mean curve (``method="curve"``): ``pelvic_drop_deg`` (of THAT
+        side, while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
         ``foot_progression_deg``, ``hip_rotation_swing_deg``.
     """

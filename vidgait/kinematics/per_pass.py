@@ -47,8 +47,8 @@ class PassResult:
     """Per-stride detail of one walking pass, as :func:`vidgait.kinematics.analyze` computed it
     before pooling.
 
-    Found on :attr:`~vidgait.kinematics.GaitAnalysis.pass_results`, one per pass in time order. The arrays are the
-    core's own (not copies): treat them as read-only.
+    Found on :attr:`~vidgait.kinematics.GaitAnalysis.pass_results`, one per pass in time order.
+    The arrays are the core's own (not copies): treat them as read-only.
 
     Attributes
     ----------

@@ -104,7 +104,8 @@ def step_lengths(strides: list[Stride], t: np.ndarray, heel_fwd: dict[str, np.nd
         sign = np.array([1.0 if r[0] == "left" else -1.0 for r in rows])
         design = np.column_stack([sign > 0, sign < 0, sign * pos]).astype(float)
         coef = np.linalg.lstsq(design, np.array([r[1] for r in rows]), rcond=None)[0]
-        rows = [(r[0], r[1] - coef[2] * sg * p, r[2]) for r, sg, p in zip(rows, sign, pos, strict=True)]
+        rows = [(r[0], r[1] - coef[2] * sg * p, r[2])
+                for r, sg, p in zip(rows, sign, pos, strict=True)]
     for side, length, _ in rows:
         out[side].append(length)
     return {s: np.asarray(v, float) for s, v in out.items()}

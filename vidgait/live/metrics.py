@@ -190,7 +190,8 @@ def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
         return []
     med = float(np.median([st.duration for st in strides]))
     settled = [st for st in strides if st.next_hs <= t_end - 0.6 * med]
-    return [st for st, typical in zip(settled, near_median_duration(settled), strict=True) if typical]
+    typical = near_median_duration(settled)
+    return [st for st, ok in zip(settled, typical, strict=True) if ok]
 
 
 def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None

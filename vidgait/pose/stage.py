@@ -104,7 +104,8 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     Raises
     ------
     vidgait.errors.InputError
-        Bad video (see :func:`vidgait.video.probe`) or nobody walking in it (:class:`NoPersonError`).
+        Bad video (see :func:`vidgait.video.probe`) or nobody walking in it
+        (:class:`NoPersonError`).
     vidgait.errors.ModelError
         The pose model cannot be provisioned or loaded.
     """

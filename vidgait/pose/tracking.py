@@ -204,7 +204,8 @@ def _resolve_provisional(track: Track, frame: int) -> bool:
 
 def _same_person(a: Track, b: Track, t: np.ndarray, max_gap_s: float, max_cost: float) -> bool:
     """Two tracks are one person: close where they overlap, or one continues the other."""
-    fa, fb = dict(zip(a.frames, a.members, strict=True)), dict(zip(b.frames, b.members, strict=True))
+    fa = dict(zip(a.frames, a.members, strict=True))
+    fb = dict(zip(b.frames, b.members, strict=True))
     common = sorted(set(fa) & set(fb))
     scale = max(a.scale, b.scale)
     if common:
@@ -272,7 +273,8 @@ def count_steps(separation: np.ndarray, t: np.ndarray, hysteresis: float,
         return 0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
     kernel = max(3, round(0.15 / max(dt, 1e-3)) | 1)
-    smooth = medfilt(np.nan_to_num(separation), kernel_size=min(kernel, len(separation) // 2 * 2 - 1))
+    kernel = min(kernel, len(separation) // 2 * 2 - 1)
+    smooth = medfilt(np.nan_to_num(separation), kernel_size=kernel)
     state = 0
     steps = 0
     last = -np.inf

@@ -35,7 +35,10 @@ GREY = "rgba(128,128,128,0.28)"
 
 
 def cycle_curves(report: dict[str, Any], angle: str) -> dict[str, dict[str, np.ndarray]]:
-    """Mean and SD curves (101 points, deg) per side for ``angle``; sides without it are left out."""
+    """Mean and SD curves (101 points, deg) per side for ``angle``.
+
+    Sides without it are left out.
+    """
     out = {}
     for side in ("left", "right"):
         block = (report.get("cycles") or {}).get(side)

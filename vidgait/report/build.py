@@ -34,7 +34,8 @@ from vidgait.kinematics import results as core
 from vidgait.kinematics.conventions import SIDES
 from vidgait.sequence import PoseSequence
 
-#: What a front-view pelvic drop from MediaPipe can be trusted for (docs/accuracy.md, docs/phantom.md)
+#: What a front-view pelvic drop from MediaPipe can be trusted for
+#: (docs/accuracy.md, docs/phantom.md)
 PELVIS_CAUTION = (
     "unverified: on a rendered walking phantom MediaPipe's hip points followed the tilt of the "
     "trunk, not a true 4-10 deg pelvic drop (correlation -0.3 to -0.7 at every size tried), so a "

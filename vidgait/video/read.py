@@ -8,8 +8,8 @@ increasing (a frame whose timestamp does not advance is dropped and counted), be
 VIDEO mode requires it.
 
 Rotation: phones store portrait video as landscape pixels plus a display matrix. FFmpeg reports the
-matrix as a counter-clockwise angle (``frame.rotation``); frames are turned upright here, explicitly,
-whatever OpenCV's own auto-rotate default happens to be (it changed in OpenCV 4.11).
+matrix as a counter-clockwise angle (``frame.rotation``); frames are turned upright here,
+explicitly, whatever OpenCV's own auto-rotate default happens to be (it changed in OpenCV 4.11).
 
 Cameras (an integer device index) are read with OpenCV; their timestamps come from a monotonic
 clock because a live device has no container time.
