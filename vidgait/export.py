@@ -28,7 +28,15 @@ def _fmt(v: float) -> str:
 
 
 def write_trc(seq: PoseSequence, path: str | os.PathLike[str]) -> Path:
-    """Write the landmarks of ``seq`` as an OpenSim ``.trc`` file (metres); returns the path."""
+    """Write the landmarks of ``seq`` as an OpenSim ``.trc`` file (metres); returns the path.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+        The landmarks; ``seq.world`` (metres) is written, frames without a person as NaN.
+    path : str or os.PathLike
+        The ``.trc`` file to write.
+    """
     path = Path(path)
     n = len(seq)
     rate = seq.fps or 30.0
@@ -53,7 +61,19 @@ def write_trc(seq: PoseSequence, path: str | os.PathLike[str]) -> Path:
 
 def write_mot(t: np.ndarray, angles: Mapping[str, np.ndarray], path: str | os.PathLike[str],
               *, name: str = "vidgait angles") -> Path:
-    """Write angle series (degrees, each shaped like ``t``) as an OpenSim ``.mot`` file."""
+    """Write angle series (degrees, each shaped like ``t``) as an OpenSim ``.mot`` file.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s; the file's time column starts at ``t[0]``.
+    angles : mapping str -> (N,) float
+        Angle name -> series, deg, each shaped like ``t``.
+    path : str or os.PathLike
+        The ``.mot`` file to write.
+    name : str
+        The name on the file's first header line.
+    """
     path = Path(path)
     t = np.asarray(t, dtype=np.float64)
     cols = list(angles)

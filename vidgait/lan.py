@@ -23,7 +23,7 @@ CERT_NAME, KEY_NAME = "vidgait-lan.crt", "vidgait-lan.key"
 
 
 def lan_address() -> str | None:
-    """This computer's address on its LAN (None when it has only loopback)."""
+    """The computer's address on its LAN (None when it has only loopback)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.connect(("10.255.255.255", 1))  # routing lookup only: UDP connect sends nothing
@@ -96,6 +96,14 @@ def make_certificate(outdir: str | os.PathLike[str], hosts: list[str], *,
 
 
 def serve_command(cert: Path, key: Path, port: int = 8501) -> str:
-    """The ``streamlit run`` command line that serves the dashboard over HTTPS on the LAN."""
+    """The ``streamlit run`` command line that serves the dashboard over HTTPS on the LAN.
+
+    Parameters
+    ----------
+    cert, key : Path
+        The TLS certificate and private-key files (PEM).
+    port : int
+        The TCP port to serve on.
+    """
     return (f"streamlit run app.py --server.address 0.0.0.0 --server.port {port} "
             f"--server.sslCertFile {cert} --server.sslKeyFile {key}")

@@ -67,7 +67,13 @@ CONNECTIONS: tuple[tuple[int, int], ...] = (
 
 
 def side_of(index: int) -> str:
-    """'left', 'right' or 'centre' for a landmark index (the person's side)."""
+    """'left', 'right' or 'centre' for a landmark index (the person's side).
+
+    Parameters
+    ----------
+    index : int
+        Landmark index, 0-32.
+    """
     name = NAMES[index]
     if "left" in name:
         return "left"

@@ -73,7 +73,13 @@ class Range:
         return self.source
 
     def contains(self, value: float | None) -> bool | None:
-        """True inside (bounds included), False outside, None for None/NaN or an open range."""
+        """True inside (bounds included), False outside, None for None/NaN or an open range.
+
+        Parameters
+        ----------
+        value : float or None
+            The value, in the range's unit.
+        """
         if value is None or value != value or (self.low is None and self.high is None):
             return None
         return ((self.low is None or value >= self.low)

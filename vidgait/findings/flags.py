@@ -30,6 +30,17 @@ Flag = dict[str, Any]
 def value_of(result: GaitAnalysis, block: str, side: str, metric: str) -> float:
     """The value of ``metric`` on ``side`` in ``block`` (``"spatiotemporal"``,
     ``"kinematics"``, ``"pelvis"``), NaN when not measured.
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The kinematics core's result.
+    block : str
+        ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+    side : str
+        ``"left"`` or ``"right"`` (the patient's side).
+    metric : str
+        The metric's name, with its unit suffix (e.g. ``"stance_pct"``).
     """
     est = result.estimate(block, side, metric)
     return est.value if est is not None else float("nan")
@@ -49,6 +60,11 @@ def knee_asymmetry(result: GaitAnalysis) -> tuple[str, float, float] | None:
     """(side with less knee flexion, its peak, the other's peak), deg, when the difference is
     beyond :data:`vidgait.norms.DIFFERENCES` AND the 95 % interval of the knee-range symmetry
     index excludes 0; else None.
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The kinematics core's result.
     """
     peaks = {s: value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
     if not all(np.isfinite(v) for v in peaks.values()):
@@ -135,7 +151,19 @@ def flags(result: GaitAnalysis) -> list[Flag]:
 
 def find_flag(fl: list[Flag], metric: str, side: str | None = None,
               direction: str | None = None) -> Flag | None:
-    """The first flag of ``metric`` (and ``side`` / ``direction`` when given), or None."""
+    """The first flag of ``metric`` (and ``side`` / ``direction`` when given), or None.
+
+    Parameters
+    ----------
+    fl : list of Flag
+        The flags to search.
+    metric : str
+        The flagged metric's name.
+    side : str, optional
+        ``"left"`` or ``"right"``; None: any side.
+    direction : str, optional
+        ``"below"`` or ``"above"`` the normal range; None: either.
+    """
     for f in fl:
         if f["metric"] == metric and (side is None or f["side"] == side) and (
                 direction is None or f["direction"] == direction):

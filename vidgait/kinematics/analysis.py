@@ -118,6 +118,15 @@ class GaitAnalysis:
     def estimate(self, block: str, side: str, metric: str) -> Estimate | None:
         """The estimate of ``metric`` on ``side`` in ``"spatiotemporal"``, ``"kinematics"`` or
         ``"pelvis"``, or None when it was not measured.
+
+        Parameters
+        ----------
+        block : str
+            ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+        side : str
+            ``"left"`` or ``"right"`` (the patient's side).
+        metric : str
+            The metric's name, with its unit suffix (e.g. ``"pelvic_drop_deg"``).
         """
         if block == "spatiotemporal":
             return self.spatiotemporal.get(side, metric)

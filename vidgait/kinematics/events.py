@@ -184,6 +184,10 @@ def refine_heel_strikes(t: np.ndarray, events: dict[str, dict[str, np.ndarray]],
         or world metres (k = 3) from :func:`ground_tracks`.
     walking_speed : float
         Mean walking speed in the same units per second (pixels/s or m/s).
+    heel_fraction : float
+        The heel-speed threshold as a fraction of ``walking_speed`` (dimensionless).
+    search_s : float
+        How far from each Zeni heel strike the crossing is searched, s (each way).
 
     Returns
     -------

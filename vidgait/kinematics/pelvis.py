@@ -141,6 +141,17 @@ def pelvis_metrics_without_events(t: np.ndarray, frontal: dict[str, dict[str, np
     itself (:func:`vidgait.kinematics.events.stride_period`). Median, not mean, because per-stride
     extremes of a noisy signal include outliers; the SD across strides is reported beside it.
 
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s.
+    frontal : dict side -> {"pelvic_obliquity", ...} -> (N,) float
+        Frontal-plane angle series per side, deg.
+    period_s : float
+        Stride period, s (NaN: nothing is measured).
+    fs : float
+        Sampling rate of ``t``, Hz.
+
     Returns
     -------
     dict side -> {"pelvic_drop_deg", "trunk_lean_over_stance_deg"} -> Estimate

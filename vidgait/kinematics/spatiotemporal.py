@@ -58,7 +58,13 @@ def stride_metrics(strides: list[Stride]) -> dict[str, dict[str, np.ndarray]]:
 
 
 def cadence(metrics: dict[str, dict[str, np.ndarray]]) -> float:
-    """Cadence in steps per minute from all strides of both sides (NaN without strides)."""
+    """Cadence in steps per minute from all strides of both sides (NaN without strides).
+
+    Parameters
+    ----------
+    metrics : dict side -> {"stride_time_s", ...} -> (n,) float
+        Per-stride metrics of each side; ``stride_time_s`` in s.
+    """
     st = np.concatenate([metrics[s]["stride_time_s"] for s in SIDES])
     return float(120.0 / st.mean()) if st.size else float("nan")
 

@@ -60,7 +60,13 @@ class Pass:
     yaw_deg: float
 
     def duration_s(self, fs: float) -> float:
-        """Length of the pass in seconds."""
+        """Length of the pass in seconds.
+
+        Parameters
+        ----------
+        fs : float
+            Sampling rate of the frame indices, Hz.
+        """
         return (self.stop - self.start) / fs
 
 
@@ -69,7 +75,13 @@ def _pt(xy: np.ndarray, name: str) -> np.ndarray:
 
 
 def leg_length_px(xy: np.ndarray) -> np.ndarray:
-    """Per-frame mean (over both legs) of thigh + shank length in pixels, (N,)."""
+    """Per-frame mean (over both legs) of thigh + shank length in pixels, (N,).
+
+    Parameters
+    ----------
+    xy : (N, 33, 2) float
+        Image landmarks, px.
+    """
     tot = 0.0
     for s in ("left", "right"):
         h, k, a = _pt(xy, f"{s}_hip"), _pt(xy, f"{s}_knee"), _pt(xy, f"{s}_ankle")
@@ -100,7 +112,13 @@ class ViewFeatures:
 
 
 def view_features(c: Conditioned) -> ViewFeatures:
-    """Compute :class:`ViewFeatures` from conditioned landmarks."""
+    """Compute :class:`ViewFeatures` from conditioned landmarks.
+
+    Parameters
+    ----------
+    c : Conditioned
+        Conditioned landmarks (image pixels, sampling rate ``c.fs`` Hz).
+    """
     xy = c.image
     leg = leg_length_px(xy)
     width = (np.abs(_pt(xy, "left_shoulder")[:, 0] - _pt(xy, "right_shoulder")[:, 0])
@@ -169,6 +187,13 @@ def classify_frames(f: ViewFeatures, fs: float, *, min_activity: float = 0.05,
 
 def find_passes(c: Conditioned, *, min_pass_s: float = 1.5) -> tuple[list[Pass], ViewFeatures]:
     """Walking passes of one view and direction lasting at least ``min_pass_s`` seconds.
+
+    Parameters
+    ----------
+    c : Conditioned
+        Conditioned landmarks.
+    min_pass_s : float
+        Shortest pass kept, s.
 
     Returns
     -------
