@@ -68,7 +68,15 @@ class MediaPipePose:
         self._last_ms = -1
 
     def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
-        """People in one RGB frame (H, W, 3 uint8), each as a :class:`Candidate` in pixels."""
+        """People in one RGB frame (H, W, 3 uint8), each as a :class:`Candidate` in pixels.
+
+        Parameters
+        ----------
+        rgb : (H, W, 3) uint8
+            The frame, RGB.
+        timestamp_ms : float
+            The frame's time, ms (increasing; used in video mode only).
+        """
         import mediapipe as mp
 
         h, w = rgb.shape[:2]
@@ -92,10 +100,12 @@ class MediaPipePose:
             self._landmarker = None
 
     def __enter__(self) -> MediaPipePose:
+        """Return the detector; leaving the ``with`` block closes it."""
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        """Close the detector (:meth:`close`)."""
         self.close()
 
 

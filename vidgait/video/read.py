@@ -233,6 +233,13 @@ def probe(path: str | os.PathLike[str], limits: VideoLimits = DEFAULT_LIMITS) ->
 
     One frame is decoded to make sure the stream is readable.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The video file.
+    limits : VideoLimits
+        What the video must satisfy (file size, duration, frame size, ...).
+
     Raises
     ------
     VideoNotFoundError, NotAVideoError, EmptyVideoError, CorruptVideoError,
@@ -365,6 +372,17 @@ def iter_camera(index: int = 0, *, width: int | None = None, height: int | None 
     """Yield RGB frames from a camera (OpenCV device index) with monotonic-clock timestamps.
 
     Raises :class:`CameraError` when the device cannot be opened or stops delivering frames.
+
+    Parameters
+    ----------
+    index : int
+        OpenCV device index.
+    width, height : int, optional
+        Frame size to ask the camera for, px (None: its default).
+    max_frames : int, optional
+        Stop after this many frames (None: run until the caller stops).
+    max_failures : int
+        Consecutive failed reads before :class:`CameraError`.
     """
     import cv2  # OpenCV only for devices: files go through PyAV
 
