@@ -138,7 +138,13 @@ class RollingMetrics:
 
 
 def value_of(estimate: Estimate | None) -> float:
-    """The value of a core estimate, NaN when there is none."""
+    """The value of a core estimate, NaN when there is none.
+
+    Parameters
+    ----------
+    estimate : Estimate or None
+        A core estimate.
+    """
     return float(estimate.value) if estimate is not None else float("nan")
 
 
@@ -185,6 +191,13 @@ def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
     (``events._peaks``), so a peak closer to the end may still be replaced by one not yet seen.
     Such a provisional heel strike once gave 121 and once 190 steps/min for an update in a walk
     at 105.
+
+    Parameters
+    ----------
+    strides : list of Stride
+        The window's strides (times in s).
+    t_end : float
+        The window's end, s.
     """
     if not strides:
         return []
