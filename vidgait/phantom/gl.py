@@ -290,7 +290,9 @@ class Renderer:
             self.ctx.release()
 
     def __enter__(self) -> Renderer:
+        """Return the renderer; leaving the ``with`` block releases it."""
         return self
 
     def __exit__(self, *exc) -> None:
+        """Free the GL objects (:meth:`release`)."""
         self.release()
