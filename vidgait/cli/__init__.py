@@ -329,7 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 2 bad input/usage, 1 internal error)."""
+    """Run the CLI; returns the exit code (0 ok, 2 bad input/usage, 1 internal error).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command-line arguments after the program name; None reads ``sys.argv``.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -16,7 +16,17 @@ SIDES = ("left", "right")
 
 
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
-    """A number for people: fixed digits, ``"n/a"`` for None, unit appended with a space."""
+    """A number for people: fixed digits, ``"n/a"`` for None, unit appended with a space.
+
+    Parameters
+    ----------
+    value : float or None
+        The number.
+    digits : int
+        Digits after the decimal point.
+    unit : str
+        The unit to append ("" for none).
+    """
     if value is None:
         return "n/a"
     text = f"{value:.{digits}f}"
@@ -195,6 +205,11 @@ def _symmetry_text(report: dict[str, Any], name: str | None) -> str:
 def spatiotemporal_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The spatiotemporal table: one dict per parameter.
 
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+
     Returns
     -------
     list of dict
@@ -256,6 +271,11 @@ def _block_advice(report: dict[str, Any], block: str) -> str:
 def quality_advice(report: dict[str, Any]) -> list[str]:
     """Recording-quality warnings, each with what to do about it.
 
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+
     Returns
     -------
     list of str
@@ -285,6 +305,13 @@ def injured_side_wording(report: dict[str, Any], injured_side: str | None) -> st
     """A sentence relating the clinician's reported injured side to what the gait shows.
 
     The reported side changes only this sentence, never a number.
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+    injured_side : str or None
+        The side the clinician reported injured (``"left"``/``"right"``; anything else: none).
     """
     if injured_side not in SIDES:
         return ""

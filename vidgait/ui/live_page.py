@@ -110,6 +110,11 @@ def make_frame_callback(holder: _Holder) -> Callable[[Any], Any]:
     It converts the ``av.VideoFrame`` to RGB, submits it with its stream time, and returns the
     newest overlay as a new ``av.VideoFrame``; before a processor exists the frame is echoed.
     No streamlit call happens here.
+
+    Parameters
+    ----------
+    holder : _Holder
+        The session's processor holder and stream clock.
     """
     import av
 
@@ -226,7 +231,13 @@ def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
 
 
 def show_snapshot(snap: LiveSnapshot) -> None:
-    """The metrics panel for one snapshot (patient's left and right)."""
+    """The metrics panel for one snapshot (patient's left and right).
+
+    Parameters
+    ----------
+    snap : LiveSnapshot
+        The live processor's latest state.
+    """
     import streamlit as st
 
     m = snap.metrics

@@ -1,4 +1,4 @@
-"""The "Simulate my setup" page: how well would vidgait measure with this camera setup?"""
+"""The "Simulate my setup" page: how well vidgait would measure with this camera setup."""
 
 from __future__ import annotations
 
@@ -49,7 +49,13 @@ def _setup_form() -> tuple[RecordingSetup, dict] | None:
 
 
 def show_simulation(sim: Simulation) -> None:
-    """Video, detection rate and the error of each metric against the phantom truth."""
+    """Video, detection rate and the error of each metric against the phantom truth.
+
+    Parameters
+    ----------
+    sim : Simulation
+        The simulated recording and its scores.
+    """
     det = sim.detection
     c1, c2 = st.columns([3, 2])
     c1.video(sim.video, format="video/mp4")
