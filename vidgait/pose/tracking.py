@@ -246,8 +246,7 @@ def _resolve_provisional(track: Track, frame: int) -> bool:
 
 def _same_person(a: Track, b: Track, t: np.ndarray, max_gap_s: float, max_cost: float) -> bool:
     """Two tracks are one person: close where they overlap, or one continues the other."""
-    fa = dict(zip(a.frames, a.members, strict=True))
-    fb = dict(zip(b.frames, b.members, strict=True))
+    fa, fb = (dict(zip(x.frames, x.members, strict=True)) for x in (a, b))
     common = sorted(set(fa) & set(fb))
     scale = max(a.scale, b.scale)
     if common:
@@ -337,8 +336,7 @@ def count_steps(separation: np.ndarray, t: np.ndarray, hysteresis: float,
     if len(separation) < 3:
         return 0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
-    kernel = max(3, round(0.15 / max(dt, 1e-3)) | 1)
-    kernel = min(kernel, len(separation) // 2 * 2 - 1)
+    kernel = min(max(3, round(0.15 / max(dt, 1e-3)) | 1), len(separation) // 2 * 2 - 1)
     smooth = medfilt(np.nan_to_num(separation), kernel_size=kernel)
     state = 0
     steps = 0
