@@ -19,6 +19,7 @@ import time
 
 
 def main() -> None:
+    """Time the kinematics core on a synthetic walk and print the result as JSON."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=60.0, help="sequence length, s (60)")
     p.add_argument("--fps", type=float, default=60.0, help="frame rate (60)")

@@ -43,7 +43,8 @@ def rss_mb() -> float:
 
 def second_stride_end_s(video: Path) -> float | None:
     """End (s) of the second complete stride of a phantom clip, from its truth file; None for a
-    video without one."""
+    video without one.
+    """
     from vidgait.phantom import load_truth, truth_path_for
 
     if not truth_path_for(video).is_file():

@@ -43,6 +43,7 @@ def _peak_mb() -> float:
 
 
 def run_decode(video: str, **_: object) -> dict[str, float]:
+    """Decode ``video`` with vidgait's reader only: frames and seconds."""
     from vidgait.video import iter_frames
 
     t0 = time.perf_counter()
@@ -51,6 +52,7 @@ def run_decode(video: str, **_: object) -> dict[str, float]:
 
 
 def run_naive(video: str, model: str, num_poses: int) -> dict[str, float]:
+    """Run MediaPipe in a plain OpenCV loop over ``video``: frames and seconds."""
     import cv2
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
@@ -77,11 +79,15 @@ def run_naive(video: str, model: str, num_poses: int) -> dict[str, float]:
 
 
 def run_vidgait(video: str, model: str, num_poses: int, crops: bool = True) -> dict[str, float]:
+    """Run vidgait's pose stage over ``video``: frames, seconds and what the crops found."""
     import mediapipe  # noqa: F401  imported before timing, as in the naive loop
 
     from vidgait.models import resolve_model
-    from vidgait.pose import PoseOptions, estimate_poses
-    from vidgait.pose import mediapipe_backend  # noqa: F401
+    from vidgait.pose import (
+        PoseOptions,
+        estimate_poses,
+        mediapipe_backend,  # noqa: F401
+    )
 
     resolve_model(model)  # provisioning is not part of the timing
     t0 = time.perf_counter()
@@ -93,6 +99,7 @@ def run_vidgait(video: str, model: str, num_poses: int, crops: bool = True) -> d
 
 
 def run_vidgait_no_crops(video: str, model: str, num_poses: int) -> dict[str, float]:
+    """:func:`run_vidgait` with the crop fallback off."""
     return run_vidgait(video, model, num_poses, crops=False)
 
 
@@ -121,6 +128,7 @@ def _measure(name: str, args: argparse.Namespace) -> dict[str, float]:
 
 
 def main() -> None:
+    """Measure each runner in a child process and print the table as JSON."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("video", nargs="?", type=Path, help="video file (default: first sample clip)")
     p.add_argument("--model", default="full", help="lite, full or heavy (default full)")

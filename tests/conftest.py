@@ -18,7 +18,8 @@ def tiny_video(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def limp_walk():
     """Right knee limp (stiff knee) with a RIGHT Trendelenburg: the left pelvis drops 8 deg during
-    right stance (synthetic walker, 10 s across the camera)."""
+    right stance (synthetic walker, 10 s across the camera).
+    """
     from vidgait.synth import GaitParams, simulate
 
     return simulate(GaitParams(duration_s=10.0, painful_side="right", limp_severity=0.8,
@@ -51,7 +52,8 @@ def limp_front():
 @pytest.fixture(scope="session")
 def phantom():
     """Shipped sample clip name -> (PoseSequence, PhantomTruth); the pose stage runs once per
-    clip per test session (~10-60 s per clip on 2 cores)."""
+    clip per test session (~10-60 s per clip on 2 cores).
+    """
     from tests.helpers import REPO
     from vidgait.phantom import load_truth
     from vidgait.pose import estimate_poses

@@ -1,7 +1,8 @@
 """Shared test builders: small videos the tests write themselves, the filmed synthetic walker,
 a standing person's landmarks, walker reports and cameras, the optional real clips, a Streamlit
 server, the test browser's flags, fake pose-model bundles and a local HTTP file server. Fixtures
-live in ``conftest.py``."""
+live in ``conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def streamlit_app(app: Path, log_path: Path, env: dict[str, str] | None = None,
     port = free_port()
     extra = [] if tls is None else ["--server.sslCertFile", str(tls[0]),
                                     "--server.sslKeyFile", str(tls[1])]
-    ctx = None if tls is None else ssl._create_unverified_context()  # noqa: S323 (self-signed)
+    ctx = None if tls is None else ssl._create_unverified_context()  # self-signed certificate
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
@@ -82,9 +83,10 @@ def streamlit_app(app: Path, log_path: Path, env: dict[str, str] | None = None,
                                                 context=ctx) as r:
                         if r.status == 200:
                             break
-                except OSError:
+                except OSError as exc:
                     if time.monotonic() > end:
-                        raise TimeoutError(f"streamlit did not start within {timeout_s} s")
+                        raise TimeoutError(
+                            f"streamlit did not start within {timeout_s} s") from exc
                     time.sleep(0.5)
             yield url
         finally:
@@ -113,7 +115,8 @@ def film(truth, view: str = "side", *, distance: float = 8.0, camera: dict | Non
 
 def side_pass(truth, noise: float = 0.0, seed: int = 0, on: str = "left"):
     """The walker filmed from the side (8 m, camera on its ``on`` side, ``noise`` px), conditioned:
-    (:class:`~vidgait.kinematics.signal.Conditioned`, its first walking pass)."""
+    (:class:`~vidgait.kinematics.signal.Conditioned`, its first walking pass).
+    """
     from vidgait.kinematics.signal import condition
     from vidgait.kinematics.view import find_passes
 
@@ -233,7 +236,10 @@ class _FileHandler(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def file_server(files: dict[str, bytes]) -> Iterator[str]:
-    """Serve ``{path: body}`` over HTTP on 127.0.0.1 (404 for any other path); yields the base URL."""
+    """Serve ``{path: body}`` over HTTP on 127.0.0.1 (404 for any other path).
+
+    Yields the base URL.
+    """
     handler = type("Handler", (_FileHandler,), {"files": files})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -248,7 +254,8 @@ def file_server(files: dict[str, bytes]) -> Iterator[str]:
 def standing_person(width: int, height: int) -> np.ndarray:
     """(33, 3) image landmarks in pixels of a ``width`` x ``height`` frame: shoulders, hips,
     knees and ankles of a person standing facing the camera (patient's left on the image right);
-    every other landmark NaN."""
+    every other landmark NaN.
+    """
     from vidgait.landmarks import INDEX, N_LANDMARKS
 
     img = np.full((N_LANDMARKS, 3), np.nan, np.float32)
@@ -260,7 +267,8 @@ def standing_person(width: int, height: int) -> np.ndarray:
 
 def walker_cameras(walk, width: int = 320, height: int = 180) -> dict:
     """Side, front, back and oblique cameras aimed at ``walk``'s walkway (front and back
-    portrait: ``height`` x ``width``)."""
+    portrait: ``height`` x ``width``).
+    """
     from vidgait.synth import Camera, walkway_centre
 
     c = walkway_centre(walk)
@@ -274,7 +282,8 @@ def walker_cameras(walk, width: int = 320, height: int = 180) -> dict:
 
 def held_still(seq):
     """The first posture of ``seq`` held for its whole duration, with 0.5 px landmark jitter
-    (a person standing still: no walking pass)."""
+    (a person standing still: no walking pass).
+    """
     still = seq.slice(0, 1)
     rng = np.random.default_rng(0)
     n = len(seq)

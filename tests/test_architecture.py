@@ -1,5 +1,6 @@
 """The package's structure: no import cycle, a pure kinematics core, modules that say what they
-hold and stay small (docs/architecture.md)."""
+hold and stay small (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _modules() -> dict[str, Path]:
 
 def _imports(path: Path, name: str, known: set[str] | None = None) -> set[str]:
     """Every module ``path`` imports, at module level or inside functions (relative resolved);
-    ``from a import b`` names ``a.b`` too when that is a module."""
+    ``from a import b`` names ``a.b`` too when that is a module.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
     out: set[str] = set()

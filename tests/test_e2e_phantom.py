@@ -31,7 +31,8 @@ pytestmark = pytest.mark.skipif(not (SAMPLES / f"{SIDE_LIMP}.mp4").exists(),
 
 def event_errors(result, truth, key: str, max_s: float = 0.4) -> np.ndarray:
     """Estimated minus true event times (s) for each estimated event of both sides, matched to
-    the nearest true event within ``max_s``."""
+    the nearest true event within ``max_s``.
+    """
     out = []
     for s in ("left", "right"):
         true = np.asarray(truth.events[s][key], float)

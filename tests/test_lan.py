@@ -45,10 +45,10 @@ def test_cli_makes_a_certificate_and_says_how_to_serve(tmp_path):
 def _camera_state(url: str, y4m, *, stream: bool) -> dict:
     """Open the live page at ``url`` in Chromium; whether the camera is allowed (and streams)."""
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream",
-                            "--use-fake-device-for-media-stream",
-                            f"--use-file-for-fake-video-capture={y4m}",
-                            "--disable-features=WebRtcHideLocalIpsWithMdns"]
+    args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}",
+            "--disable-features=WebRtcHideLocalIpsWithMdns"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
         try:

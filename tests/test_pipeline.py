@@ -1,5 +1,6 @@
 """vidgait.pipeline: the one way from clips to a report and its files (synthetic walker, saved
-pose files; the pose stage on video is exercised by the CLI and dashboard tests)."""
+pose files; the pose stage on video is exercised by the CLI and dashboard tests).
+"""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_run_session_on_saved_poses_equals_the_stages_called_by_hand(tmp_path) -
 def test_a_standing_session_loses_no_pose_file(tmp_path) -> None:
     standing = held_still(_walk())
     path = standing.save(tmp_path / "standing.npz")
-    with pytest.raises(NotWalkingError, match="standing.npz"):
+    with pytest.raises(NotWalkingError, match=r"standing\.npz"):
         run_session([path])
     assert path.is_file()
 

@@ -28,11 +28,20 @@ def _fmt(v: float) -> str:
 
 
 def write_trc(seq: PoseSequence, path: str | os.PathLike[str]) -> Path:
-    """Write the landmarks of ``seq`` as an OpenSim ``.trc`` file (metres); returns the path."""
+    """Write the landmarks of ``seq`` as an OpenSim ``.trc`` file (metres); returns the path.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+        The landmarks; ``seq.world`` (metres) is written, frames without a person as NaN.
+    path : str or os.PathLike
+        The ``.trc`` file to write.
+    """
     path = Path(path)
     n = len(seq)
     rate = seq.fps or 30.0
-    xyz = seq.world.astype(np.float64) * np.array([1.0, -1.0, -1.0])  # y down -> up, z away -> toward
+    # y down -> up, z away -> toward
+    xyz = seq.world.astype(np.float64) * np.array([1.0, -1.0, -1.0])
     xyz[~seq.found] = np.nan
     header = [
         f"PathFileType\t4\t(X/Y/Z)\t{path.name}",
@@ -46,13 +55,25 @@ def write_trc(seq: PoseSequence, path: str | os.PathLike[str]) -> Path:
     for k in range(n):
         vals = "\t".join(_fmt(v) for v in xyz[k].ravel())
         rows.append(f"{k + 1}\t{seq.t[k] - seq.t[0]:.6f}\t{vals}")
-    path.write_text("\n".join(header + [""] + rows) + "\n", encoding="utf-8")
+    path.write_text("\n".join([*header, "", *rows]) + "\n", encoding="utf-8")
     return path
 
 
 def write_mot(t: np.ndarray, angles: Mapping[str, np.ndarray], path: str | os.PathLike[str],
               *, name: str = "vidgait angles") -> Path:
-    """Write angle series (degrees, each shaped like ``t``) as an OpenSim ``.mot`` file."""
+    """Write angle series (degrees, each shaped like ``t``) as an OpenSim ``.mot`` file.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s; the file's time column starts at ``t[0]``.
+    angles : mapping str -> (N,) float
+        Angle name -> series, deg, each shaped like ``t``.
+    path : str or os.PathLike
+        The ``.mot`` file to write.
+    name : str
+        The name on the file's first header line.
+    """
     path = Path(path)
     t = np.asarray(t, dtype=np.float64)
     cols = list(angles)

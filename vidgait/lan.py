@@ -23,7 +23,7 @@ CERT_NAME, KEY_NAME = "vidgait-lan.crt", "vidgait-lan.key"
 
 
 def lan_address() -> str | None:
-    """This computer's address on its LAN (None when it has only loopback)."""
+    """The computer's address on its LAN (None when it has only loopback)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.connect(("10.255.255.255", 1))  # routing lookup only: UDP connect sends nothing
@@ -37,7 +37,7 @@ def _san(hosts: list[str]):
     from cryptography import x509
 
     names: list[x509.GeneralName] = []
-    for h in dict.fromkeys(hosts + ["localhost", "127.0.0.1"]):
+    for h in dict.fromkeys([*hosts, "localhost", "127.0.0.1"]):
         try:
             names.append(x509.IPAddress(ipaddress.ip_address(h)))
         except ValueError:
@@ -75,7 +75,7 @@ def make_certificate(outdir: str | os.PathLike[str], hosts: list[str], *,
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0] if hosts else "localhost"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "vidgait (self-signed)")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(minutes=5))
@@ -96,6 +96,14 @@ def make_certificate(outdir: str | os.PathLike[str], hosts: list[str], *,
 
 
 def serve_command(cert: Path, key: Path, port: int = 8501) -> str:
-    """The ``streamlit run`` command line that serves the dashboard over HTTPS on the LAN."""
+    """The ``streamlit run`` command line that serves the dashboard over HTTPS on the LAN.
+
+    Parameters
+    ----------
+    cert, key : Path
+        The TLS certificate and private-key files (PEM).
+    port : int
+        The TCP port to serve on.
+    """
     return (f"streamlit run app.py --server.address 0.0.0.0 --server.port {port} "
             f"--server.sslCertFile {cert} --server.sslKeyFile {key}")

@@ -1,7 +1,7 @@
 """The 33 BlazePose / MediaPipe Pose landmarks: names, indices, sides and skeleton edges.
 
-Sides are the PERSON's anatomical sides: MediaPipe's ``left_hip`` is the patient's left hip, whatever
-the camera sees. No mediapipe import here, so the pure core can use these names.
+Sides are the PERSON's anatomical sides: MediaPipe's ``left_hip`` is the patient's left hip,
+whatever the camera sees. No mediapipe import here, so the pure core can use these names.
 """
 
 from __future__ import annotations
@@ -67,7 +67,13 @@ CONNECTIONS: tuple[tuple[int, int], ...] = (
 
 
 def side_of(index: int) -> str:
-    """'left', 'right' or 'centre' for a landmark index (the person's side)."""
+    """'left', 'right' or 'centre' for a landmark index (the person's side).
+
+    Parameters
+    ----------
+    index : int
+        Landmark index, 0-32.
+    """
     name = NAMES[index]
     if "left" in name:
         return "left"

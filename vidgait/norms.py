@@ -80,7 +80,13 @@ class Range:
         return self.source
 
     def contains(self, value: float | None) -> bool | None:
-        """True inside (bounds included), False outside, None for None/NaN or an open range."""
+        """True inside (bounds included), False outside, None for None/NaN or an open range.
+
+        Parameters
+        ----------
+        value : float or None
+            The value, in the range's unit.
+        """
         if value is None or value != value or (self.low is None and self.high is None):
             return None
         return ((self.low is None or value >= self.low)
@@ -315,8 +321,22 @@ CURVE_REFERENCES: dict[str, CurveReference] = {
     "foot_progression": _band("foot_progression_deg", "foot progression"),
 }
 
-__all__ = ["BIOFEEDBACK_TARGETS", "CAMERA_ERROR", "CURVE_REFERENCES", "CurveReference",
-           "DETECTABLE_CHANGE", "DIFFERENCES", "EVENT_ERROR", "FOOT_OFF_PCT",
-           "KEY_BOX_HALF_WIDTH_PCT", "KNEE_FLEXION_UNDERREAD_DEG", "LIMP_SI",
-           "PELVIC_DROP_MIN_STEPS", "RANGES", "RUNNING_CADENCE", "Range", "STANCE_READS_HIGH_PCT",
-           "Threshold"]
+__all__ = [
+    "BIOFEEDBACK_TARGETS",
+    "CAMERA_ERROR",
+    "CURVE_REFERENCES",
+    "DETECTABLE_CHANGE",
+    "DIFFERENCES",
+    "EVENT_ERROR",
+    "FOOT_OFF_PCT",
+    "KEY_BOX_HALF_WIDTH_PCT",
+    "KNEE_FLEXION_UNDERREAD_DEG",
+    "LIMP_SI",
+    "PELVIC_DROP_MIN_STEPS",
+    "RANGES",
+    "RUNNING_CADENCE",
+    "STANCE_READS_HIGH_PCT",
+    "CurveReference",
+    "Range",
+    "Threshold",
+]

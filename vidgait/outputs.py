@@ -22,6 +22,13 @@ def write_timeseries_csv(timeseries: dict[str, np.ndarray] | list[dict[str, np.n
 
     Given a list (one series per clip of a session), the rows of all clips follow one another
     under a leading ``clip`` column (1, 2, ...; each clip's time starts at its own zero).
+
+    Parameters
+    ----------
+    timeseries : dict str -> (N,) float, or a list of them
+        ``t`` (s) and angle series (deg) of one clip, or one such dict per clip.
+    path : str or os.PathLike
+        The CSV file to write.
     """
     path = Path(path)
     clips = [timeseries] if isinstance(timeseries, dict) else list(timeseries)
@@ -29,7 +36,7 @@ def write_timeseries_csv(timeseries: dict[str, np.ndarray] | list[dict[str, np.n
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         head = ["t_s" if c == "t" else f"{c}_deg" for c in cols]
-        w.writerow(head if len(clips) == 1 else ["clip"] + head)
+        w.writerow(head if len(clips) == 1 else ["clip", *head])
         for i, ts in enumerate(clips):
             data = np.column_stack([np.asarray(ts[c], dtype=np.float64) for c in cols])
             lead = [] if len(clips) == 1 else [str(i + 1)]
@@ -45,6 +52,17 @@ def write_all(outdir: str | os.PathLike[str], report: dict[str, Any], analysis: 
     One clip: ``report.json``, ``timeseries.csv``, ``angles.mot``, ``landmarks.trc``. Several
     clips: ``timeseries.csv`` holds them all (``clip`` column), and ``angles_<n>.mot`` /
     ``landmarks_<n>.trc`` are written per clip (n from 1; OpenSim needs one time axis per file).
+
+    Parameters
+    ----------
+    outdir : str or os.PathLike
+        The output folder (created when missing).
+    report : dict
+        The report (``report.json``'s content).
+    analysis : GaitAnalysis
+        The kinematics core's result (its per-clip time series are written).
+    seqs : list of PoseSequence
+        The clips' pose sequences, in the order of ``analysis``'s clips.
     """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -66,7 +84,13 @@ def _fmt(v: float | None, unit: str = "", digits: int = 1) -> str:
 
 
 def text_summary(report: dict[str, Any]) -> str:
-    """A short plain-text summary of the headline numbers (for the terminal)."""
+    """A short plain-text summary of the headline numbers (for the terminal).
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+    """
     st, lp = report["spatiotemporal"], report["limp"]
     lines = [f"views: {', '.join(report['view']) or 'none found'}; person found in "
              f"{100 * report['quality']['detected_fraction']:.0f}% of frames"]

@@ -1,7 +1,7 @@
 """The pose sequence: what the pose stage hands to the kinematics core.
 
-Pure numpy (no mediapipe), so the kinematics core, the tests' synthetic walkers and the live mode all
-build and read the same value. Saved as a compressed ``.npz`` so analysis can be re-run without
+Pure numpy (no mediapipe), so the kinematics core, the tests' synthetic walkers and the live mode
+all build and read the same value. Saved as a compressed ``.npz`` so analysis can be re-run without
 re-running pose estimation.
 
 Coordinates
@@ -71,6 +71,7 @@ class PoseSequence:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """Check the shapes, increasing times and frame size (ValueError); fix the dtypes."""
         t = np.asarray(self.t, dtype=np.float64)
         n = t.shape[0]
         if t.ndim != 1:
@@ -101,6 +102,7 @@ class PoseSequence:
 
     # ------------------------------------------------------------------ derived facts
     def __len__(self) -> int:
+        """The number of frames."""
         return int(self.t.shape[0])
 
     @property
@@ -119,7 +121,13 @@ class PoseSequence:
         return (len(self) - 1) / self.duration_s if self.duration_s > 0 else 0.0
 
     def slice(self, start: int, stop: int) -> PoseSequence:
-        """Frames ``start:stop`` as a new sequence (views where numpy allows)."""
+        """Frames ``start:stop`` as a new sequence (views where numpy allows).
+
+        Parameters
+        ----------
+        start, stop : int
+            The frame range ``[start, stop)``.
+        """
         s = slice(start, stop)
         return PoseSequence(
             t=self.t[s], image=self.image[s], world=self.world[s],
@@ -130,7 +138,13 @@ class PoseSequence:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write a compressed ``.npz`` (the suffix is added if missing); returns the path."""
+        """Write a compressed ``.npz`` (the suffix is added if missing); returns the path.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write.
+        """
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
@@ -147,7 +161,13 @@ class PoseSequence:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> PoseSequence:
-        """Read a sequence written by :meth:`save`; raises :class:`PoseFileError` if unusable."""
+        """Read a sequence written by :meth:`save`; raises :class:`PoseFileError` if unusable.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The ``.npz`` file.
+        """
         path = Path(path)
         if not path.is_file():
             raise PoseFileError(f"Pose file not found: {path}")
@@ -173,7 +193,21 @@ class PoseSequence:
     @classmethod
     def empty(cls, n: int, frame_size: tuple[int, int], model: str, t: np.ndarray,
               **kwargs: Any) -> PoseSequence:
-        """A sequence of ``n`` frames with nobody found (NaN landmarks), to be filled in."""
+        """A sequence of ``n`` frames with nobody found (NaN landmarks), to be filled in.
+
+        Parameters
+        ----------
+        n : int
+            Number of frames.
+        frame_size : (int, int)
+            (width, height) of the frames, px.
+        model : str
+            The pose model's name.
+        t : (n,) float
+            Frame times, s.
+        **kwargs
+            Further fields of :class:`PoseSequence` (``frame_index``, ``meta``).
+        """
         return cls(
             t=t, image=np.full((n, N_LANDMARKS, 3), np.nan, np.float32),
             world=np.full((n, N_LANDMARKS, 3), np.nan, np.float32),

@@ -78,7 +78,19 @@ class Store:
 
     def save(self, patient_id: str, clips: list[str], report: dict[str, Any],
              recorded_at: dt.datetime | None = None) -> int:
-        """Save a session; returns its id. Raises ValueError for an empty patient ID."""
+        """Save a session; returns its id. Raises ValueError for an empty patient ID.
+
+        Parameters
+        ----------
+        patient_id : str
+            The patient's ID (surrounding spaces removed; must not be empty).
+        clips : list of str
+            The names of the session's clips.
+        report : dict
+            The session's report (``report.json``'s content).
+        recorded_at : datetime.datetime, optional
+            When the session was recorded; None: now.
+        """
         pid = patient_id.strip()
         if not pid:
             raise ValueError("a patient ID is needed to save a session")
@@ -97,7 +109,13 @@ class Store:
                                   .order_by(SessionRow.patient_id)))
 
     def sessions(self, patient_id: str) -> list[SavedSession]:
-        """A patient's sessions, oldest first."""
+        """A patient's sessions, oldest first.
+
+        Parameters
+        ----------
+        patient_id : str
+            The patient's ID.
+        """
         with Session(self._engine) as s:
             rows = s.scalars(select(SessionRow).where(SessionRow.patient_id == patient_id)
                              .order_by(SessionRow.recorded_at, SessionRow.id))
@@ -105,7 +123,13 @@ class Store:
                                  json.loads(r.report)) for r in rows]
 
     def delete(self, session_id: int) -> None:
-        """Remove one session."""
+        """Remove one session.
+
+        Parameters
+        ----------
+        session_id : int
+            The id :meth:`save` returned (an unknown id does nothing).
+        """
         with Session(self._engine) as s, s.begin():
             row = s.get(SessionRow, session_id)
             if row is not None:
@@ -177,6 +201,11 @@ HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
 
 def change_table(sessions: list[SavedSession]) -> list[dict[str, Any]]:
     """Headline metrics over sessions, and the change from the first to the last measured value.
+
+    Parameters
+    ----------
+    sessions : list of SavedSession
+        One patient's sessions, oldest first.
 
     Returns
     -------

@@ -1,5 +1,6 @@
 """Flags (:func:`vidgait.findings.flags`): values outside their normal range, each naming its
-reference."""
+reference.
+"""
 
 from __future__ import annotations
 

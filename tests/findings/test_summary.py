@@ -1,5 +1,6 @@
 """The plain-language summary (:func:`vidgait.findings.summary`): numbers and normal ranges behind
-every sentence, and what to record when a view is missing."""
+every sentence, and what to record when a view is missing.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def test_front_clip_alone_asks_for_a_side_clip(limp_front):
 
 def test_summary_does_not_call_an_unconfirmed_knee_difference_equal():
     """A short stiff-knee walk: too few strides to test the knee difference, so the summary
-    gives the difference and says why it is not claimed, instead of "no difference"."""
+    gives the difference and says why it is not claimed, instead of "no difference".
+    """
     truth = simulate(GaitParams(duration_s=3.5, painful_side="right", limp_severity=0.8,
                                 stiff_knee_factor=0.5))
     g = analyze(film(truth, noise_px=1.0, seed=0), height_cm=170)

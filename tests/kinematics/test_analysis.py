@@ -168,7 +168,7 @@ def test_knee_valgus_in_stance_recovers_the_walker(view: str, valgus: tuple) -> 
     g = analyze(_film(truth, view, seed=3), height_cm=170)
     est = {s: g.pelvis[s]["knee_valgus_stance_deg"].value for s in SIDES}
     # the knee is nearly straight in single-leg stance, so the 2-D angle is close to the 3-D one
-    for s, true in zip(SIDES, valgus):
+    for s, true in zip(SIDES, valgus, strict=True):
         assert est[s] == pytest.approx(true, abs=1.5), (s, est)
 
 
@@ -260,7 +260,8 @@ def test_random_walkers_side_view(cadence, severity, side, noise, seed, on):
 
 def test_each_knee_peak_names_the_stride_it_belongs_to(normal_side):
     """With frames missing, strides with filled frames in swing have no knee peak, so the peaks
-    are fewer than the strides; ``knee_peak_strides`` says which stride each one is."""
+    are fewer than the strides; ``knee_peak_strides`` says which stride each one is.
+    """
     truth, _, _ = normal_side
     g = analyze(_film(truth, dropout_rate=0.1, seed=4), height_cm=170)  # 2 of 9 left out
     shorter = 0
@@ -315,7 +316,8 @@ def test_pass_results_are_the_detail_behind_the_pooled_figures():
 def test_knee_flexion_at_contact_matches_the_walker(seed):
     """Knee flexion at initial contact (side view) against the walker's true angle at its true
     heel strikes. Measured on 16 legs (8 walkers, cadence 90-120, limps up to 0.8, stiff knees):
-    error +0.24 +- 0.58 deg, max 1.57; the tolerance is that plus about a degree."""
+    error +0.24 +- 0.58 deg, max 1.57; the tolerance is that plus about a degree.
+    """
     rng = np.random.default_rng(seed)
     truth = simulate(GaitParams(duration_s=10, cadence_steps_per_min=float(rng.uniform(90, 120)),
                                 painful_side=("left", "right", None)[seed % 3],

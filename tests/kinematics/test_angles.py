@@ -1,5 +1,6 @@
 """Angles (:mod:`vidgait.kinematics.angles`) from pixels and world landmarks, against the walker's
-truth."""
+truth.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from tests.helpers import film, side_pass
-from vidgait.kinematics.per_pass import _world_forward
 from vidgait.kinematics.events import (
     confirm_heel_strikes,
     floor_heel_strikes,
@@ -20,6 +19,7 @@ from vidgait.kinematics.events import (
     stride_period,
     zeni,
 )
+from vidgait.kinematics.per_pass import _world_forward
 from vidgait.kinematics.signal import condition
 from vidgait.kinematics.strides import build_strides
 from vidgait.kinematics.view import find_passes, leg_length_px
@@ -69,7 +69,8 @@ def test_stride_period_is_nan_when_every_peak_is_negative():
 @pytest.mark.parametrize("fs", [10.0, 15.0, 30.0])
 def test_stride_period_from_less_than_two_strides(fs):
     """Lags are searched up to the window minus 0.6 s (the overlap of the compared stretches):
-    1.75 strides of a 1.1 s cycle are enough, with a harmonic and noise as a limp would add."""
+    1.75 strides of a 1.1 s cycle are enough, with a harmonic and noise as a limp would add.
+    """
     rng = np.random.default_rng(int(fs))
     for phase in np.linspace(0, 2 * np.pi, 7, endpoint=False):
         t = np.arange(0, 1.75 * 1.1, 1 / fs)
@@ -81,7 +82,8 @@ def test_stride_period_from_less_than_two_strides(fs):
 @pytest.mark.parametrize("fs", [10.0, 15.0, 30.0])
 def test_stride_period_of_short_walker_windows(fs):
     """Heel minus hip (side view, 1 px noise) in windows of 1.7-2.5 strides from every phase of
-    the cycle: the period within 10 % of the stride time (Zeni only uses it to space peaks)."""
+    the cycle: the period within 10 % of the stride time (Zeni only uses it to space peaks).
+    """
     truth = simulate(GaitParams(duration_s=8.0, fps=fs, painful_side="right", limp_severity=0.8))
     seq = film(truth, noise_px=1.0, seed=0)
     hip = seq.image[:, [INDEX["left_hip"], INDEX["right_hip"]], 0].mean(axis=1)
@@ -168,7 +170,8 @@ def test_stance_speed_and_ground_tracks():
 
 def _front_events(seq):
     """Events of each front/back pass as ``analyze`` takes them (world Zeni + heel speed over the
-    floor; toward the camera, heel strikes checked against the image's floor geometry)."""
+    floor; toward the camera, heel strikes checked against the image's floor geometry).
+    """
     c = condition(seq)
     passes, _ = find_passes(c)
     out = []

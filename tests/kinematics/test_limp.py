@@ -1,5 +1,6 @@
 """Limp maths (:mod:`vidgait.kinematics.limp`): symmetry formulas and the variability-based limp
-threshold."""
+threshold.
+"""
 
 from __future__ import annotations
 

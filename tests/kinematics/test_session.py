@@ -1,5 +1,6 @@
 """``analyze_session``: several clips of one walk pooled, each metric from the view that supports
-it."""
+it.
+"""
 
 from __future__ import annotations
 

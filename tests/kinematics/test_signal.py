@@ -1,5 +1,6 @@
 """Signal conditioning (:mod:`vidgait.kinematics.signal`): low-pass, resampling across gaps,
-outlier rejection and :func:`~vidgait.kinematics.signal.condition`, against the synthetic walker."""
+outlier rejection and :func:`~vidgait.kinematics.signal.condition`, against the synthetic walker.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def _gain_and_phase(y: np.ndarray, t: np.ndarray, f: float) -> tuple[float, floa
 def test_lowpass_cutoff_is_capped_for_low_frame_rates():
     """At 10 fps the asked-for 6 Hz is above Nyquist: the cut-off becomes 0.4 fs = 4 Hz, where the
     2nd-order Butterworth run forwards and backwards passes exactly half the amplitude (-3 dB
-    each way), with no phase shift; 1 Hz gait motion and a constant pass unchanged."""
+    each way), with no phase shift; 1 Hz gait motion and a constant pass unchanged.
+    """
     fs = 10.0
     t = np.arange(200) / fs
     mid = slice(40, 160)  # 4 s from each end: no edge transient
@@ -72,11 +74,10 @@ def test_resample_bridges_short_gaps_only():
 def test_outliers_are_removed_and_clean_data_is_kept(walk):
     seq = film(walk, noise_px=2.0, seed=0)
     xy = seq.image[..., :2].astype(float)
-    clean, n0 = reject_outliers(xy, scale_px=250.0)
+    _, n0 = reject_outliers(xy, scale_px=250.0)
     assert n0 <= 0.001 * xy.shape[0] * xy.shape[1]
     xy[100, INDEX["left_knee"]] += 80.0
-    _, n1 = reject_outliers(xy, scale_px=250.0)
-    cleaned, _ = reject_outliers(xy, scale_px=250.0)
+    cleaned, n1 = reject_outliers(xy, scale_px=250.0)
     assert np.isnan(cleaned[100, INDEX["left_knee"]]).all()
     assert n1 >= n0 + 1
 
@@ -90,7 +91,8 @@ FOOT_AND_KNEE = [INDEX[f"{s}_{p}"] for s in ("left", "right")
 def test_outlier_bound_follows_the_frame_interval(fps, view):
     """Real motion is not rejected at any frame rate (the swing foot filmed at 7.5-15 fps used to
     be: 3-23 samples per walk with a bound of 0.1 leg length), and single-frame jumps beyond the
-    bound (max(0.1, 3 leg/s x dt) leg lengths) still are."""
+    bound (max(0.1, 3 leg/s x dt) leg lengths) still are.
+    """
     truth = simulate(GaitParams(duration_s=8.0, fps=fps, painful_side="right", limp_severity=0.8))
     seq = film(truth, view, noise_px=1.5, seed=2)
     xy = seq.image[..., :2].astype(float)

@@ -1,5 +1,6 @@
 """Stride segmentation (:mod:`vidgait.kinematics.strides`): order and plausibility checks, the
-stride-time outlier rule, doubtful heel strikes, cycle normalisation."""
+stride-time outlier rule, doubtful heel strikes, cycle normalisation.
+"""
 
 from __future__ import annotations
 

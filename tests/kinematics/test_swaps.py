@@ -1,5 +1,6 @@
 """Leg-label swaps (:mod:`vidgait.kinematics.swaps`): injected swaps are put back, long runs are
-not believed, and the fixer does not lock onto the wrong legs."""
+not believed, and the fixer does not lock onto the wrong legs.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def test_leg_swaps_are_undone(walk):
 
 def test_long_swap_runs_are_not_believed(walk):
     """A run of 'swapped' frames longer than 0.3 s means the tracker, not the model, lost the
-    legs."""
+    legs.
+    """
     seq = film(walk, noise_px=1.0, seed=1)
     xy = seq.image[..., :2].astype(float)
     legs_l, legs_r = list(L_LEG), list(R_LEG)
@@ -48,7 +50,8 @@ def test_long_swap_runs_are_not_believed(walk):
 def test_swap_tracker_does_not_lock_onto_the_wrong_legs(swap_rate):
     """Regression: this walk once had 263 frames 'corrected' for 2 real swaps. The frames swapped
     back must be the injected ones: at least 90 % of them (all, on this walk), and hardly any
-    frame whose labels were right (at most 10 % of the injected count)."""
+    frame whose labels were right (at most 10 % of the injected count).
+    """
     truth = simulate(GaitParams(cadence_steps_per_min=101, speed_m_s=0.8 * 1.7 * 101 / 120,
                                 painful_side="right", limp_severity=0.5, duration_s=10.0))
     seq = film(truth, camera={"on": "right"}, noise_px=0.85, seed=5857, swap_rate=swap_rate,
@@ -67,7 +70,8 @@ def test_swap_tracker_does_not_lock_onto_the_wrong_legs(swap_rate):
 
 def test_swap_fix_through_leg_crossings(walk):
     """MediaPipe holds a wrong label for ~0.3 s after the legs cross (rendered phantom): runs of
-    swapped labels that START at a crossing must be undone too."""
+    swapped labels that START at a crossing must be undone too.
+    """
     seq = film(walk, noise_px=1.0, seed=3)
     xy = seq.image[..., :2].astype(float)
     legs = list(L_LEG + R_LEG)

@@ -1,5 +1,6 @@
 """Per-frame angle series of ``analyze`` (:attr:`GaitAnalysis.timeseries`): every angle at the
-input frames, NaN outside the walking passes and where the view cannot support it."""
+input frames, NaN outside the walking passes and where the view cannot support it.
+"""
 
 from __future__ import annotations
 

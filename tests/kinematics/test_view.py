@@ -34,7 +34,7 @@ def test_view_and_direction_of_a_pass(walk, make, view, facing):
 def test_oblique_view_is_not_called_side_or_front():
     tr = simulate(GaitParams(duration_s=4.0))
     seq = to_pose_sequence(tr, Camera.oblique(walkway_centre(tr), angle_deg=45, distance=12.0))
-    passes, f = find_passes(condition(seq))
+    passes, _ = find_passes(condition(seq))
     assert [p.view for p in passes] == ["oblique"]
     assert 30 < passes[0].yaw_deg < 60
 

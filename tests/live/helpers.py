@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,8 @@ class WalkerPose:
 
 def side_walker(duration_s: float = 8.0):
     """A walker with a right antalgic limp crossing a side camera, in view from the first frame
-    (10 m away: the whole walk fits the 1280 px frame)."""
+    (10 m away: the whole walk fits the 1280 px frame).
+    """
     truth = simulate(GaitParams(duration_s=duration_s, painful_side="right", limp_severity=0.8))
     cam = Camera.side(walkway_centre(truth), distance=10.0, width=1280, height=720)
     return truth, to_pose_sequence(truth, cam, noise_px=1.0, seed=1)
@@ -58,11 +60,12 @@ def side_walker(duration_s: float = 8.0):
 
 def stride_ends(events: dict, after_s: float = 0.0) -> list[float]:
     """End times (next heel strikes) of the complete strides of both sides that start after
-    ``after_s``, in time order, s."""
+    ``after_s``, in time order, s.
+    """
     ends = []
     for s in ("left", "right"):
         hs = np.asarray(events[s]["heel_strike_s"], float)
-        ends += [float(b) for a, b in zip(hs[:-1], hs[1:], strict=True) if a > after_s]
+        ends += [float(b) for a, b in itertools.pairwise(hs) if a > after_s]
     return sorted(ends)
 
 

@@ -74,7 +74,8 @@ def test_default_bands_are_the_norms_biofeedback_targets():
 def test_knee_peaks_and_step_times_are_the_cores_per_stride_values():
     """Each stride's knee peak is the core's swing peak of THAT stride (strides with filled
     frames in swing have none), its cadence the core's stride time and its step-time asymmetry
-    the |SI| of the core's two step times ending at its heel strike."""
+    the |SI| of the core's two step times ending at its heel strike.
+    """
     _, seq = side_walker(duration_s=10.0)
     holes = seq.found.copy()
     holes[100:104] = holes[160:163] = False  # a few lost frames: filled by the core

@@ -124,7 +124,8 @@ class _CountingPose:
 
 def test_run_camera_plays_a_file_as_a_camera(tmp_path):
     """A 2.5 s, 30 fps file: every frame reaches the processor with its own timestamp, the
-    seconds limit stops the stream, and the processor made here is closed at the end."""
+    seconds limit stops the stream, and the processor made here is closed at the end.
+    """
     clip = write_video(tmp_path / "cam.mp4", n_frames=75, width=64, height=48, fps=30)
     pose = _CountingPose()
     outs = list(run_camera(clip, realtime=False, pose=pose,

@@ -21,7 +21,7 @@ from vidgait.render.skeleton import COLOURS
 
 
 def test_mirrored_display_does_not_swap_sides():
-    truth, seq = front_walker(drop=10.0, duration_s=9.0)
+    _, seq = front_walker(drop=10.0, duration_s=9.0)
     rgb = np.zeros((640, 360, 3), np.uint8)
     rgb[:, :180] = 90   # left half of the picture darker: the pose backend must see it unflipped
     rgb[:, 180:] = 160

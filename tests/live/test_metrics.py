@@ -1,4 +1,7 @@
-"""Rolling panel metrics (:mod:`vidgait.live.metrics`): the core's figures, shown as soon as measured."""
+"""Rolling panel metrics (:mod:`vidgait.live.metrics`).
+
+The core's figures, shown as soon as measured.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +45,8 @@ def test_metrics_appear_once_two_strides_are_complete(monkeypatch):
     """Frames at 15 fps (what the real-time pacing analyses here): cadence, step times and a
     knee peak are shown by the end of the second complete stride plus the core's detection delay
     and one warm-up update; the limp verdict says it is collecting strides until it has three
-    per side. Each update analyses the window once."""
+    per side. Each update analyses the window once.
+    """
     import vidgait.live.biofeedback as biofeedback_module
     import vidgait.live.metrics as metrics_module
     import vidgait.live.processor as processor_module
@@ -110,7 +114,8 @@ def test_limp_status_text():
 
 def test_limp_verdict_is_collecting_until_the_core_has_its_strides():
     """The verdict is typed: "collecting" (with counts) while strides are measured but fewer than
-    the core needs per side; the core's own verdict afterwards; "not measurable" without any."""
+    the core needs per side; the core's own verdict afterwards; "not measurable" without any.
+    """
     _, seq = side_walker(duration_s=8.0)
     short = rolling_metrics(seq.slice(0, int(3.2 * 30)))
     assert short.available and short.limp_verdict == "collecting"
@@ -123,7 +128,8 @@ def test_limp_verdict_is_collecting_until_the_core_has_its_strides():
 
 def test_panel_step_times_are_the_cores_per_stride_step_times():
     """The panel's step time of a side is the mean of the core's per-stride step times of that
-    side's settled strides; the knee peak is the core's summary of its per-stride swing peaks."""
+    side's settled strides; the knee peak is the core's summary of its per-stride swing peaks.
+    """
     _, seq = side_walker(duration_s=8.0)
     a = analyze(seq)
     m = rolling_metrics(seq, analysis=a)

@@ -45,7 +45,8 @@ class _Nobody:
 class _CropFinder:
     """Finds a person centred at frame pixel ``where`` in crops of at most 1080 px that hold
     them; the frame's pixels encode their own position (x // 8, y // 8), so a crop tells where
-    it was cut."""
+    it was cut.
+    """
 
     def __init__(self, where: tuple[float, float]) -> None:
         self.where = where
@@ -67,8 +68,10 @@ def _coded_frame(width: int = 1920, height: int = 1080) -> np.ndarray:
 
 
 def test_live_follows_a_person_the_full_frame_detector_misses():
-    """With ``crops`` on (off by default), as offline: nobody on the full frame, so the first frame is searched in tiles, and the
-    person found there is followed in a crop around them on every later frame."""
+    """With ``crops`` on (off by default), as offline: nobody on the full frame, so the first
+    frame is searched in tiles, and the person found there is followed in a crop around them on
+    every later frame.
+    """
     rgb = _coded_frame()
     finder = _CropFinder((1000.0, 600.0))
     with LiveProcessor(LiveConfig(crops=True), pose=_Nobody(), crop_detect=finder,
@@ -88,7 +91,8 @@ def test_live_follows_a_person_the_full_frame_detector_misses():
 
 def test_live_looks_at_no_crop_while_the_full_frame_finds_someone():
     """Not even for a second person seen in one frame and gone in the next (MediaPipe's
-    occasional ghost), which would cost one crop per frame for a second."""
+    occasional ghost), which would cost one crop per frame for a second.
+    """
     class _Somebody:
         def __init__(self) -> None:
             self.n = 0
@@ -96,7 +100,7 @@ def test_live_looks_at_no_crop_while_the_full_frame_finds_someone():
         def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
             self.n += 1
             ghost = [person_at(300.0, 600.0)] if self.n % 2 else []
-            return [person_at(1000.0 - timestamp_ms / 100.0, 600.0)] + ghost
+            return [person_at(1000.0 - timestamp_ms / 100.0, 600.0), *ghost]
 
     finder = _CropFinder((1000.0, 600.0))
     with LiveProcessor(LiveConfig(crops=True), pose=_Somebody(), crop_detect=finder,
@@ -108,7 +112,8 @@ def test_live_looks_at_no_crop_while_the_full_frame_finds_someone():
 
 def test_several_people_needs_a_second_person_in_3_of_5_frames():
     """A second detection in one frame (a ghost) does not flash the warning; a bystander who
-    stays triggers it by the third frame."""
+    stays triggers it by the third frame.
+    """
     class _Pose:
         def __init__(self, second: set[int]) -> None:
             self.second, self.n = second, 0
@@ -116,7 +121,7 @@ def test_several_people_needs_a_second_person_in_3_of_5_frames():
         def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
             self.n += 1
             extra = [person_at(300.0, 600.0)] if self.n in self.second else []
-            return [person_at(1000.0, 600.0)] + extra
+            return [person_at(1000.0, 600.0), *extra]
 
     def warned(second: set[int]) -> list[bool]:
         out = []

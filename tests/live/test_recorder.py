@@ -40,7 +40,8 @@ def test_recording_keeps_raw_frames_and_timestamps(tmp_path, front_seq):
 
 def test_recorder_writes_what_it_was_fed(tmp_path):
     """Frames and their own (uneven) timestamps go to the file; a timestamp that does not
-    advance is not recorded; duration is first to last frame."""
+    advance is not recorded; duration is first to last frame.
+    """
     rec = Recorder(tmp_path / "a" / "r.mp4", fps=30.0)
     times = [500.0 + 40.0 * i + (10.0 if i % 4 == 0 else 0.0) for i in range(30)]
     for i, t in enumerate(times):
@@ -56,7 +57,8 @@ def test_recorder_writes_what_it_was_fed(tmp_path):
     rel = np.array([f.timestamp_ms for f in got]) - got[0].timestamp_ms
     assert np.allclose(rel, np.array(times) - times[0], atol=1.0)
     for i in (0, 6, 29):  # grey level encodes the frame number (lossy: within a few levels)
-        assert abs(float(got[i].rgb[30:, 40:].mean()) - pattern_frame(i, 64, 48)[30:, 40:].mean()) < 4
+        want = pattern_frame(i, 64, 48)[30:, 40:].mean()
+        assert abs(float(got[i].rgb[30:, 40:].mean()) - want) < 4
     rec.write(pattern_frame(0, 64, 48), 99999.0)  # after stop: ignored
     assert rec.info().frames == 30
 

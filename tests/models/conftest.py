@@ -1,5 +1,6 @@
 """Fixtures of the model-provisioning tests: no user model folder, a private copy of the manifest,
-a fake bundle, a model folder and a local HTTP server (builders in ``tests/helpers.py``)."""
+a fake bundle, a model folder and a local HTTP server (builders in ``tests/helpers.py``).
+"""
 
 from __future__ import annotations
 

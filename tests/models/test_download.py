@@ -104,7 +104,7 @@ def test_http_404_gives_clear_error(serve: Callable[[dict[str, bytes]], str],
 def test_connection_refused_gives_clear_error(manifest: dict[str, Any],
                                               model_dir: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/pose_landmarker_lite.task"
-    with pytest.raises(ModelError, match="Could not download .*refused") as info:
+    with pytest.raises(ModelError, match=r"Could not download .*refused") as info:
         models.fetch_model("lite", model_dir=model_dir, url=url, progress=False)
     assert not isinstance(info.value, ChecksumError)
     assert leftovers(model_dir) == []

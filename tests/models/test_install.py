@@ -99,6 +99,6 @@ def test_zip_without_bundle_members_is_refused(tmp_path: Path, model_dir: Path,
     source = tmp_path / "other.task"
     with zipfile.ZipFile(source, "w") as zf:
         zf.writestr("pose_detector.tflite", b"x")
-    with pytest.raises(ModelError, match="lacks pose_landmarks_detector.tflite"):
+    with pytest.raises(ModelError, match=r"lacks pose_landmarks_detector\.tflite"):
         models.fetch_model("heavy", model_dir=model_dir, source=source)
     assert leftovers(model_dir) == []

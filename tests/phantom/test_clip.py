@@ -1,5 +1,6 @@
 """Phantom clips: body height in pixels, sensor noise, rendered frames, clip properties
-(h264, yuv420p, size, fps, frames) against the truth file, and `vidgait phantom`."""
+(h264, yuv420p, size, fps, frames) against the truth file, and `vidgait phantom`.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def test_render_clip_properties(tmp_path, gl_ctx, fps, size, seconds):
     w = simulate(params)
     cam = Camera.side(walkway_centre(w), width=size[0], height=size[1])
     clip = render_clip(params, cam, tmp_path / "walk.mp4", noise=2.0, crf=28, seed=0)
-    n = int(round(seconds * fps))
+    n = round(seconds * fps)
     assert clip.n_frames == n and clip.truth.n_frames == n
     with av.open(str(clip.video_path)) as c:
         s = c.streams.video[0]

@@ -1,5 +1,6 @@
 """The OpenGL rasteriser: the wall behind the walk, markers on their truth pixels, the figure's
-silhouette around its projected joints."""
+silhouette around its projected joints.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def test_backdrop_wall_is_behind_the_walk(walk):
 def _blob_centroids(mask):
     import cv2
 
-    n, _, _, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    _, _, _, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     return cents[1:] + 0.5  # pixel i covers [i, i + 1): its centre is i + 0.5
 
 

@@ -79,7 +79,7 @@ def test_tiles_cover_the_frame_with_overlap() -> None:
 def test_roi_is_centred_on_the_person_and_inside_the_frame() -> None:
     assert roi(stick(900, 500), 1920, 1080) == (650, 250, 1150, 750)  # 2.5 x 200 px
     x0, y0, x1, y1 = roi(stick(1900, 1000), 1920, 1080)  # near a corner: moved inside
-    assert (x1, y1) == (1920, 1080) and x1 - x0 == 500
+    assert (x1, y1) == (1920, 1080) and x1 - x0 == y1 - y0 == 500
     assert roi(stick(300, 300, height=800), 640, 480) == (60, 0, 540, 480)  # limited to the frame
 
 
@@ -154,7 +154,8 @@ def test_a_person_lost_next_to_a_bystander_is_looked_for() -> None:
 
 def sample_frames(indices: tuple[int, ...] | range) -> list[np.ndarray]:
     """1280x720 cuts of the shipped 1080p side sample's frames around the walker (whose size is
-    kept), in order."""
+    kept), in order.
+    """
     from vidgait.phantom import load_truth
     from vidgait.video import iter_frames
 
@@ -223,7 +224,7 @@ def detected_fraction(video: Path, crops: bool) -> float:
     except NoPersonError:
         return 0.0
     if crops:  # the first frame is found in tiles, the next ones in ROIs around the walker
-        assert 1 <= seq.meta["frames_found_in_crops"], seq.meta
+        assert seq.meta["frames_found_in_crops"] >= 1, seq.meta
         assert seq.meta["crop_looks"] <= len(tiles(*CANVAS)) + len(seq) - 1, seq.meta
     return seq.detected_fraction
 

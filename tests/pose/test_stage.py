@@ -78,7 +78,8 @@ SAMPLE_NAMES = ["phantom_front_left_trendelenburg", "phantom_side_right_knee_lim
 
 def test_samples_are_shipped() -> None:
     """The samples the pose stage is checked on below are all in the repository: real MP4 files
-    (not Git LFS pointers), each with the truth file of the same walk beside it."""
+    (not Git LFS pointers), each with the truth file of the same walk beside it.
+    """
     import av
 
     from vidgait.phantom import load_truth

@@ -102,7 +102,7 @@ def test_a_person_returned_twice_is_one_person_in_the_quality_figures() -> None:
         w = walker_at(i)
         dup = [Candidate(w.image + 3, w.world, w.visibility * 0.9, w.presence)] if i % 9 == 0 \
             else []
-        people.append([w] + dup)
+        people.append([w, *dup])
     t = np.arange(n) / FPS
     seq = build_sequence(people, t, np.arange(n), (1280, 720), "synthetic")
     assert seq.meta["max_people_per_frame"] == 1 and seq.meta["frames_with_several_people"] == 0
@@ -116,14 +116,16 @@ def test_nobody_raises_no_person() -> None:
 
 def walking_away_at(i: int, n: int) -> Candidate:
     """Walks away from the camera: shrinks from 110 to 55 px torso and rises in the image; the
-    step is along the line of sight, so the ankles barely separate in the image."""
+    step is along the line of sight, so the ankles barely separate in the image.
+    """
     scale = 110.0 * 0.5 ** (i / (n - 1))
     return person(640.0, 420.0 + 2.0 * scale, scale=scale, stride=0.2 * scale * np.sin(i / 3))
 
 
 def collapsed_at(i: int, n: int) -> Candidate:
     """A bad detection of that walker: a collapsed pose on their body, a third of their torso,
-    legs thrown about."""
+    legs thrown about.
+    """
     good = walking_away_at(i, n)
     scale = good.torso_length
     return person(642.0, float(good.torso_centre[1]) + 0.15 * scale, scale=scale / 3,

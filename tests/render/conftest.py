@@ -1,5 +1,6 @@
 """Fixtures of the rendering tests: report.json of the synthetic walker (0.5 px noise), through
-JSON exactly as the file holds it."""
+JSON exactly as the file holds it.
+"""
 
 from __future__ import annotations
 

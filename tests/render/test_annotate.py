@@ -1,5 +1,6 @@
 """The annotated video: the plain skeleton video of `vidgait overlay` (browser-playable H.264,
-same timing), knee-flexion labels only in side-view passes, face blur."""
+same timing), knee-flexion labels only in side-view passes, face blur.
+"""
 
 from __future__ import annotations
 

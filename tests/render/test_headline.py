@@ -1,5 +1,6 @@
 """Headline cards, the spatiotemporal table, recording advice and the injured-side wording, from
-report.json."""
+report.json.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def test_cards_colour_only_values_outside_their_range(limp_side_report: dict) ->
     drop = cards["pelvic_drop_deg"]
     assert drop.value == "not measurable" and not drop.outside
     assert "toward" in drop.note
-    assert not cards["trunk_lean_over_stance_deg"].outside  # no sourced normal range: never coloured
+    # no sourced normal range: never coloured
+    assert not cards["trunk_lean_over_stance_deg"].outside
 
 
 def test_limp_card_explains_the_verdict(limp_side_report: dict) -> None:

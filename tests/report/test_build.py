@@ -116,5 +116,6 @@ def test_person_leaving_the_frame_keeps_the_rest() -> None:
     rep = build_report(analyze(seq), [seq])
     assert rep["quality"]["detected_fraction"] == pytest.approx(expected)
     assert rep["spatiotemporal"]["measurable"]
-    last_event = max(rep["events"]["left"]["heel_strike_s"] + rep["events"]["right"]["heel_strike_s"])
+    last_event = max(rep["events"]["left"]["heel_strike_s"]
+                     + rep["events"]["right"]["heel_strike_s"])
     assert last_event < seq.t[cut]  # nothing invented after the patient left

@@ -20,7 +20,8 @@ SHIPPED = REPO / "docs" / "report.schema.json"
 @pytest.fixture(scope="module")
 def reports() -> list[dict]:
     """A side-view limp (timing, knee), a front-view Trendelenburg (pelvis) and a person standing
-    still (nothing measurable)."""
+    still (nothing measurable).
+    """
     limp = GaitParams(duration_s=10, painful_side="right", limp_severity=0.8)
     front = GaitParams(duration_s=10, trendelenburg_side="left", pelvic_drop_deg=8.0,
                        path="toward")
@@ -32,7 +33,8 @@ def reports() -> list[dict]:
 
 def test_the_shipped_schema_is_the_generated_one():
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    assert shipped == json_schema(), "regenerate: python -m vidgait.report > docs/report.schema.json"
+    assert shipped == json_schema(), \
+        "regenerate: python -m vidgait.report > docs/report.schema.json"
     jsonschema.Draft202012Validator.check_schema(shipped)
 
 

@@ -1,5 +1,6 @@
 """Filming the walker: the pose sequence a camera sees (sides, visibility, world axes), with the
-noise, dropouts and leg swaps asked for."""
+noise, dropouts and leg swaps asked for.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""A minimal Streamlit app for the real-browser test of the live page (tests/ui/test_live_browser.py).
+"""A minimal Streamlit app for the real-browser test of the live page.
+
+The test is tests/ui/test_live_browser.py.
 
 Recordings go to ``$VIDGAIT_TEST_RECORDINGS``. "Analyse recording" runs the session pipeline (the
 upload analysis's own, :func:`vidgait.pipeline.run_session`) on the recorded file and shows what

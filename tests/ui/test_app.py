@@ -100,7 +100,8 @@ def test_upload_choice_asks_for_clips(sample_run: AppTest) -> None:
 def _still_clip(path: Path) -> Path:
     """A person standing still: one frame of the side sample repeated for 3 s (at 1280x720: at
     640x360 the figure is 112 px tall and MediaPipe's legs flicker between two poses, which the
-    core reads as walking on a treadmill; see docs/accuracy.md)."""
+    core reads as walking on a treadmill; see docs/accuracy.md).
+    """
     with av.open(str(SIDE_SAMPLE)) as c:
         frame = next(f for i, f in enumerate(c.decode(video=0)) if i == 60)
     rgb = cv2.resize(frame.to_ndarray(format="rgb24"), (1280, 720))

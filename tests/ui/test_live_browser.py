@@ -30,8 +30,8 @@ APP = Path(__file__).resolve().parent / "live_browser_app.py"
 #: side view, camera on the walker's left, walking toward the image LEFT; stiff right knee
 CLIP = REPO / "sample_videos" / "phantom_side_right_knee_limp.mp4"
 ARTIFACTS = REPO / "artifacts"
-LIVE_ARGS = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                             "--disable-features=WebRtcHideLocalIpsWithMdns"]
+LIVE_ARGS = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+             "--disable-features=WebRtcHideLocalIpsWithMdns"]
 
 #: below this analysed frame rate the kinematics core cannot find strides (see docs/live.md)
 MIN_FPS_FOR_METRICS = 8
@@ -62,7 +62,7 @@ def write_y4m(video: Path, out: Path, *, width: int = 640, loops: int = 1, every
         y0, x0 = (h0 - ch) // 2, (w0 - cw) // 2
         frames = [np.ascontiguousarray(f[y0:y0 + ch, x0:x0 + cw]) for f in frames]
     h0, w0 = frames[0].shape[:2]
-    height = int(round(h0 * width / w0 / 2)) * 2
+    height = round(h0 * width / w0 / 2) * 2
     with out.open("wb") as f:
         f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode("ascii"))
         for _ in range(loops):
@@ -113,7 +113,7 @@ def _run_page(url: str, y4m: Path, recordings: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
-            args=LIVE_ARGS + [f"--use-file-for-fake-video-capture={y4m}"])
+            args=[*LIVE_ARGS, f"--use-file-for-fake-video-capture={y4m}"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.goto(url)
@@ -157,7 +157,8 @@ def _run_page(url: str, y4m: Path, recordings: Path) -> None:
 
 def _wait_for_cadence(page, timeout_s: float = 90.0) -> tuple[str, float]:
     """Wait until the panel shows a cadence (or the time is up); returns it and the settled
-    analysed frame rate."""
+    analysed frame rate.
+    """
     cadence, rates = "", []
     end = time.monotonic() + timeout_s
     while time.monotonic() < end:
@@ -171,7 +172,8 @@ def _wait_for_cadence(page, timeout_s: float = 90.0) -> tuple[str, float]:
 
 def _mirror_and_record(page, video) -> dict:
     """Tick "Mirror the preview", then record with the page's buttons while watching the
-    mirrored preview, and analyse the recording; returns what the page showed."""
+    mirrored preview, and analyse the recording; returns what the page showed.
+    """
     page.get_by_text("Mirror the preview").first.click()
     page.wait_for_timeout(3000)  # the rerun hands the setting to the processor
     clicked = time.monotonic()
@@ -199,7 +201,8 @@ def _check_recording(recordings: Path, shown: dict) -> None:
     """The recording exists, lasts as long as it was recording, was analysed, and holds the
     camera's UNmirrored picture although the preview was mirrored: the walker moves toward the
     image left in it, as in the clip (from the pixels; and from the analysis when it finds a
-    walking pass: on a loaded machine the browser sends few frames and WebRTC shrinks them)."""
+    walking pass: on a loaded machine the browser sends few frames and WebRTC shrinks them).
+    """
     files = sorted(recordings.glob("live-*.mp4"))
     assert len(files) == 1 and f"Last recording: {files[0].name}" in shown["rec_caption"]
     analysed = shown["analysed"]
@@ -218,7 +221,8 @@ def _check_recording(recordings: Path, shown: dict) -> None:
 
 def _motion_in_video(path: Path) -> float:
     """Median horizontal motion of what moves in a still-camera video, pixels per frame
-    (negative: toward the left): centroid of the pixels that differ from the median frame."""
+    (negative: toward the left): centroid of the pixels that differ from the median frame.
+    """
     import cv2
 
     grey = np.stack([cv2.cvtColor(f.rgb, cv2.COLOR_RGB2GRAY) for f in iter_frames(path)])
@@ -229,7 +233,8 @@ def _motion_in_video(path: Path) -> float:
 
 def _check_mirror(plain: float, mirrored: float, knees: dict, knees_mirrored: dict) -> None:
     """The preview flips (the skeleton moves the other way on screen), the patient's sides do
-    not: the side with the stiffer knee (smaller peak flexion) stays the same."""
+    not: the side with the stiffer knee (smaller peak flexion) stays the same.
+    """
     if not (np.isfinite(plain) and np.isfinite(mirrored)):
         warnings.warn("skeleton not seen in enough video screenshots: motion not compared",
                       stacklevel=1)
@@ -256,7 +261,8 @@ def _knees(page) -> dict[str, float]:
 
 def _shows_skeleton(page, video, path: Path, tries: int = 12) -> bool:
     """True when a video screenshot shows both skeleton colours (MediaPipe may miss the walker
-    in a single frame)."""
+    in a single frame).
+    """
     for _ in range(tries):
         video.screenshot(path=str(path))
         if _skeleton_seen(_read_png(path)):
@@ -268,7 +274,8 @@ def _shows_skeleton(page, video, path: Path, tries: int = 12) -> bool:
 def _walk_direction(page, video, path: Path, n: int = 8, gap_ms: int = 700) -> float:
     """Median horizontal motion of the skeleton on screen between video screenshots, pixels
     (negative: toward the left); NaN when the skeleton is seen in fewer than 4 of them. The
-    median ignores the jump when the clip loops."""
+    median ignores the jump when the clip loops.
+    """
     xs = []
     for _ in range(n):
         video.screenshot(path=str(path))
@@ -281,7 +288,8 @@ def _walk_direction(page, video, path: Path, n: int = 8, gap_ms: int = 700) -> f
 
 def _start_stream(page, frame, attempts: int = 3) -> None:
     """Press the component's Start until the server receives frames (on a loaded machine the
-    WebRTC negotiation can time out, after which the component shows Start again)."""
+    WebRTC negotiation can time out, after which the component shows Start again).
+    """
     for _ in range(attempts):
         stop = frame.get_by_role("button", name=re.compile("^stop$", re.I))
         if stop.count():

@@ -1,4 +1,7 @@
-"""The live page's glue (:mod:`vidgait.ui.live_page`): stream clock, ICE servers, frame callback, limp cell."""
+"""The live page's glue (:mod:`vidgait.ui.live_page`).
+
+Stream clock, ICE servers, frame callback, limp cell.
+"""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def test_other_names_are_refused(name: str) -> None:
 
 
 def test_bad_name_is_refused_before_any_work() -> None:
-    with pytest.raises(InputError, match="notes.txt"):
+    with pytest.raises(InputError, match=r"notes\.txt"):
         process_clips([("notes.txt", b"hello")])
     with pytest.raises(InputError, match="no clip"):
         process_clips([])

@@ -162,7 +162,8 @@ def _cmd_live(args: argparse.Namespace) -> int:
             if writer is not None:
                 writer.close()
     if args.record:
-        print(f"{args.record}: raw recording; analyse it with `vidgait analyze {args.record} -o DIR`")
+        print(f"{args.record}: raw recording; "
+              f"analyse it with `vidgait analyze {args.record} -o DIR`")
     return EXIT_OK
 
 
@@ -223,7 +224,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the README's command list)."""
-    p = argparse.ArgumentParser(prog="vidgait", description="Gait analysis from an ordinary phone or webcam video.")
+    p = argparse.ArgumentParser(
+        prog="vidgait", description="Gait analysis from an ordinary phone or webcam video.")
     p.add_argument("--version", action="version", version=f"vidgait {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -327,7 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 2 bad input/usage, 1 internal error)."""
+    """Run the CLI; returns the exit code (0 ok, 2 bad input/usage, 1 internal error).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command-line arguments after the program name; None reads ``sys.argv``.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

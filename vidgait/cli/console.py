@@ -1,5 +1,6 @@
 """The command line's console: MediaPipe's native log lines kept out of the way, and progress
-bars on standard error (frames, or percent of the pose stage)."""
+bars on standard error (frames, or percent of the pose stage).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ def native_logs_aside(verbose: bool) -> Iterator[None]:
     Python's ``sys.stderr`` is moved to a duplicate of the real stderr, so progress bars and
     vidgait's own messages still show. With ``--verbose`` nothing is hidden. When the command
     fails for a reason other than bad input, the last native lines are shown: they may say why.
+
+    Parameters
+    ----------
+    verbose : bool
+        True (``--verbose``): hide nothing, the native lines go to the terminal.
     """
     if verbose:
         yield
@@ -50,6 +56,13 @@ def native_logs_aside(verbose: bool) -> Iterator[None]:
 
 
 def frame_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A frame progress bar on stderr: its ``update(done, total)`` and ``close`` callbacks.
+
+    Parameters
+    ----------
+    desc : str
+        The bar's label.
+    """
     from tqdm import tqdm
 
     bar = tqdm(desc=desc, unit="frame", file=sys.stderr, dynamic_ncols=True)
@@ -63,7 +76,13 @@ def frame_progress(desc: str) -> tuple[Callable[[int, int], None], Callable[[], 
 
 
 def stage_progress(quiet: bool) -> tuple[Callable[[str, float, str], None], Callable[[], None]]:
-    """A pipeline progress callback showing the pose stage as a frame bar (unless quiet)."""
+    """A pipeline progress callback showing the pose stage as a frame bar (unless quiet).
+
+    Parameters
+    ----------
+    quiet : bool
+        True: no bar, the callbacks do nothing.
+    """
     if quiet:
         return (lambda stage, fraction, text: None), (lambda: None)
     from tqdm import tqdm

@@ -27,7 +27,19 @@ Flag = dict[str, Any]
 
 def value_of(result: GaitAnalysis, block: str, side: str, metric: str) -> float:
     """The value of ``metric`` on ``side`` in ``block`` (``"spatiotemporal"``,
-    ``"kinematics"``, ``"pelvis"``), NaN when not measured."""
+    ``"kinematics"``, ``"pelvis"``), NaN when not measured.
+
+    Parameters
+    ----------
+    result : GaitAnalysis
+        The kinematics core's result.
+    block : str
+        ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+    side : str
+        ``"left"`` or ``"right"`` (the patient's side).
+    metric : str
+        The metric's name, with its unit suffix (e.g. ``"stance_pct"``).
+    """
     est = result.estimate(block, side, metric)
     return est.value if est is not None else float("nan")
 
@@ -51,7 +63,8 @@ def _band_flag(metric: str, side: str | None, value: float, view: str) -> Flag |
 
 def _band_flags(result: GaitAnalysis, block: str) -> list[Flag]:
     """Every per-side estimate of ``block`` outside a range of :data:`vidgait.norms.RANGES`
-    that is to be flagged (``Range.flag``), metric by metric in the order of the norms."""
+    that is to be flagged (``Range.flag``), metric by metric in the order of the norms.
+    """
     out = []
     for metric, rng in RANGES.items():
         if not rng.flag:
@@ -177,7 +190,19 @@ def flags(result: GaitAnalysis) -> list[Flag]:
 
 def find_flag(fl: list[Flag], metric: str, side: str | None = None,
               direction: str | None = None) -> Flag | None:
-    """The first flag of ``metric`` (and ``side`` / ``direction`` when given), or None."""
+    """The first flag of ``metric`` (and ``side`` / ``direction`` when given), or None.
+
+    Parameters
+    ----------
+    fl : list of Flag
+        The flags to search.
+    metric : str
+        The flagged metric's name.
+    side : str, optional
+        ``"left"`` or ``"right"``; None: any side.
+    direction : str, optional
+        ``"below"`` or ``"above"`` the normal range; None: either.
+    """
     for f in fl:
         if f["metric"] == metric and (side is None or f["side"] == side) and (
                 direction is None or f["direction"] == direction):

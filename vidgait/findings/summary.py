@@ -155,6 +155,7 @@ def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, fl
     if not painful:
         return []
     fav = other(painful)
+    drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
     if knee and knee[0] == painful:
         stl = {s: value_of(result, "spatiotemporal", s, "stance_pct") for s in SIDES}
         chain = (f"Together: a shorter {painful} stance ({stl[painful]:.1f} vs {stl[fav]:.1f} %) "

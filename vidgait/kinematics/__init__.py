@@ -22,8 +22,8 @@ from vidgait.kinematics.per_pass import PassResult, measure_pass, timing_passes
 from vidgait.kinematics.results import (
     Curve,
     Estimate,
-    NotMeasurable,
     Notice,
+    NotMeasurable,
     PassInfo,
     Quantity,
     Refusal,

@@ -23,8 +23,8 @@ from vidgait.kinematics.per_pass import PassResult, measure_pass, timing_passes
 from vidgait.kinematics.results import (
     Curve,
     Estimate,
-    NotMeasurable,
     Notice,
+    NotMeasurable,
     PassInfo,
     Quantity,
     Refusal,
@@ -118,7 +118,17 @@ class GaitAnalysis:
 
     def estimate(self, block: str, side: str, metric: str) -> Estimate | None:
         """The estimate of ``metric`` on ``side`` in ``"spatiotemporal"``, ``"kinematics"`` or
-        ``"pelvis"``, or None when it was not measured."""
+        ``"pelvis"``, or None when it was not measured.
+
+        Parameters
+        ----------
+        block : str
+            ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+        side : str
+            ``"left"`` or ``"right"`` (the patient's side).
+        metric : str
+            The metric's name, with its unit suffix (e.g. ``"pelvic_drop_deg"``).
+        """
         if block == "spatiotemporal":
             return self.spatiotemporal.get(side, metric)
         per_side = getattr(self, block)[side]
@@ -152,7 +162,7 @@ def _cycles(results: list[PassResult]) -> dict[str, dict[str, Curve]]:
         for name, parts in rows[s].items():
             a = np.vstack(parts)
             sd = a.std(axis=0, ddof=1) if len(a) > 1 else np.full(a.shape[1], np.nan)
-            out[s][name] = Curve(a.mean(axis=0), sd, int(len(a)))
+            out[s][name] = Curve(a.mean(axis=0), sd, len(a))
     return out
 
 

@@ -146,7 +146,8 @@ def _hip_rotation(world: np.ndarray, side: str, hips: np.ndarray,
                   min_knee_deg: float = 20.0) -> np.ndarray:
     """Angle (deg) about the thigh from the hip line to the knee flexion axis, NaN where the knee
     is flexed less than ``min_knee_deg`` (the axis is then undefined). Counter-clockwise seen from
-    above is positive; the caller applies the per-side sign (internal rotation positive)."""
+    above is positive; the caller applies the per-side sign (internal rotation positive).
+    """
     thigh = _p(world, f"{side}_knee") - _p(world, f"{side}_hip")
     shank = _p(world, f"{side}_ankle") - _p(world, f"{side}_knee")
     axis = np.cross(thigh, shank)

@@ -48,5 +48,11 @@ TRANSVERSE = ("pelvic_rotation", "foot_progression", "hip_rotation")
 
 
 def other(side: Side) -> Side:
-    """The contralateral side."""
+    """The contralateral side.
+
+    Parameters
+    ----------
+    side : {"left", "right"}
+        The patient's side.
+    """
     return "left" if side == "right" else "right"

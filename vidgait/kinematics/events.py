@@ -184,6 +184,10 @@ def refine_heel_strikes(t: np.ndarray, events: dict[str, dict[str, np.ndarray]],
         or world metres (k = 3) from :func:`ground_tracks`.
     walking_speed : float
         Mean walking speed in the same units per second (pixels/s or m/s).
+    heel_fraction : float
+        The heel-speed threshold as a fraction of ``walking_speed`` (dimensionless).
+    search_s : float
+        How far from each Zeni heel strike the crossing is searched, s (each way).
 
     Returns
     -------
@@ -266,7 +270,8 @@ def ground_tracks(t: np.ndarray, rel: dict[str, np.ndarray], forward: np.ndarray
 def _distance_profile(t: np.ndarray, size_px: np.ndarray) -> np.ndarray:
     """Apparent size (px) smoothed by a straight-line fit of 1 / size against time: at a steady
     speed along the optical axis the distance, hence 1 / size, changes linearly (the leg's own
-    foreshortening within a stride averages out)."""
+    foreshortening within a stride averages out).
+    """
     ok = np.isfinite(size_px) & (size_px > 0)
     if ok.sum() < 2:
         raise ValueError("fewer than two frames with a size")

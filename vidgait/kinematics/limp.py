@@ -52,18 +52,40 @@ VerdictReason = Literal["few_strides", "beyond", "within", "resolution"]
 
 
 def symmetry_index(left: float, right: float) -> float:
-    """SI = 100 (R - L) / (0.5 (R + L)), percent."""
+    """SI = 100 (R - L) / (0.5 (R + L)), percent.
+
+    Parameters
+    ----------
+    left, right : float
+        The same quantity on each side, in any unit (both in the same one).
+    """
     return float(100.0 * (right - left) / (0.5 * (right + left)))
 
 
 def gait_asymmetry(swing_left: float, swing_right: float) -> float:
-    """GA = 100 |ln(swing_R / swing_L)|, percent (Yogev et al. 2007)."""
+    """GA = 100 |ln(swing_R / swing_L)|, percent (Yogev et al. 2007).
+
+    Parameters
+    ----------
+    swing_left, swing_right : float
+        Mean swing time of each side, s (any unit, the same for both).
+    """
     return float(100.0 * abs(np.log(swing_right / swing_left)))
 
 
 def bootstrap_si(left: np.ndarray, right: np.ndarray, *, n_boot: int = 2000,
                  seed: int = 0) -> np.ndarray:
-    """SI (%) of bootstrap resamples, strides resampled with replacement within side; (n_boot,)."""
+    """SI (%) of bootstrap resamples, strides resampled with replacement within side; (n_boot,).
+
+    Parameters
+    ----------
+    left, right : (n,) float
+        Per-stride values of each side, in any unit (the same for both).
+    n_boot : int
+        Number of bootstrap resamples.
+    seed : int
+        Seed of the random generator (the result is reproducible).
+    """
     rng = np.random.default_rng(seed)
     lm = rng.choice(left, size=(n_boot, left.size)).mean(axis=1)
     rm = rng.choice(right, size=(n_boot, right.size)).mean(axis=1)

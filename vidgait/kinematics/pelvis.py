@@ -65,7 +65,8 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
     Returns
     -------
     dict side -> metric -> Estimate
-        Degrees, the value on the mean curve (``method="curve"``): ``pelvic_drop_deg`` (of THAT side, while the other leg stands alone),
+        Degrees, the value on the mean curve (``method="curve"``): ``pelvic_drop_deg`` (of THAT
+        side, while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
         ``foot_progression_deg``, ``hip_rotation_swing_deg``.
     """
@@ -139,6 +140,17 @@ def pelvis_metrics_without_events(t: np.ndarray, frontal: dict[str, dict[str, np
     happened at another phase would be counted too; the stride period comes from the obliquity
     itself (:func:`vidgait.kinematics.events.stride_period`). Median, not mean, because per-stride
     extremes of a noisy signal include outliers; the SD across strides is reported beside it.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s.
+    frontal : dict side -> {"pelvic_obliquity", ...} -> (N,) float
+        Frontal-plane angle series per side, deg.
+    period_s : float
+        Stride period, s (NaN: nothing is measured).
+    fs : float
+        Sampling rate of ``t``, Hz.
 
     Returns
     -------

@@ -47,8 +47,8 @@ class PassResult:
     """Per-stride detail of one walking pass, as :func:`vidgait.kinematics.analyze` computed it
     before pooling.
 
-    Found on :attr:`~vidgait.kinematics.GaitAnalysis.pass_results`, one per pass in time order. The arrays are the
-    core's own (not copies): treat them as read-only.
+    Found on :attr:`~vidgait.kinematics.GaitAnalysis.pass_results`, one per pass in time order.
+    The arrays are the core's own (not copies): treat them as read-only.
 
     Attributes
     ----------
@@ -166,7 +166,7 @@ def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
     strides, refused = build_strides(events, doubtful=doubtful)
     per_stride = stride_metrics(strides)
     for s in SIDES:
-        for name, series in angles[s].items():
+        for name in angles[s]:
             noise = float(np.nanmedian(c.noise_px))
             unc[s][name] = angle_uncertainty(xy, noise, c.fs, c.cutoff_hz, s, name,
                                              yaw_deg=p.yaw_deg)
@@ -198,7 +198,8 @@ def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
                     strides: list[Stride], fs: float) -> dict[str, dict[str, Estimate]]:
     """Pelvis metrics of a front/back pass: from the mean stride curves when each side has at
     least MIN_STRIDES accepted strides, else pelvic drop and trunk lean from per-stride extremes
-    without events (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`)."""
+    without events (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`).
+    """
     pel = (pelvis_metrics(t, angles, strides, angles) if strides
            else {s: {} for s in SIDES})
     if min(sum(st.side == s for st in strides) for s in SIDES) >= MIN_STRIDES:
@@ -213,7 +214,8 @@ def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
 
 def _at_contact(t: np.ndarray, y: np.ndarray, strides: list[Stride], side: str) -> np.ndarray:
     """``y`` at the heel strike of each stride of ``side``, in stride order (same unit as
-    ``y``; NaN where ``y`` is not measured there)."""
+    ``y``; NaN where ``y`` is not measured there).
+    """
     return np.asarray([np.interp(st.hs, t, y) for st in strides if st.side == side], float)
 
 
@@ -221,7 +223,8 @@ def _swing_peaks(t: np.ndarray, y: np.ndarray, filled: np.ndarray, strides: list
                  side: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-stride maximum of ``y`` in swing (toe off to next heel strike), degrees, and the index
     in ``strides`` of each stride it comes from; strides whose swing contains interpolated frames
-    are left out (a filled gap flattens a peak)."""
+    are left out (a filled gap flattens a peak).
+    """
     out, index = [], []
     for i, st in enumerate(strides):
         m = (t >= st.to) & (t <= st.next_hs)

@@ -158,7 +158,15 @@ class Spatiotemporal:
     speed: Quantity | NotMeasurable
 
     def get(self, side: str, metric: str) -> Estimate | None:
-        """The estimate of ``metric`` on ``side``, or None when not measured."""
+        """The estimate of ``metric`` on ``side``, or None when not measured.
+
+        Parameters
+        ----------
+        side : str
+            ``"left"`` or ``"right"`` (the patient's side).
+        metric : str
+            The metric's name, with its unit suffix (e.g. ``"stance_pct"``).
+        """
         if isinstance(self.sides, NotMeasurable):
             return None
         return self.sides[side].get(metric)

@@ -37,7 +37,7 @@ from vidgait.landmarks import L_SHOULDER, LOWER_BODY, N_LANDMARKS, R_SHOULDER
 from vidgait.sequence import PoseSequence
 
 #: landmarks that must all be present for a frame to count as usable
-REQUIRED = tuple(LOWER_BODY) + (L_SHOULDER, R_SHOULDER)
+REQUIRED = (*LOWER_BODY, L_SHOULDER, R_SHOULDER)
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +196,7 @@ def resample(t: np.ndarray, x: np.ndarray, t_new: np.ndarray, max_gap_s: float) 
         w = np.clip((t_new[inside] - tv[lo]) / np.where(gap[inside] > 0, gap[inside], 1.0), 0, 1)
         xv = flat[ok][:, cols]
         out[np.ix_(inside, cols)] = xv[lo] * (1 - w)[:, None] + xv[hi] * w[:, None]
-    return out.reshape((len(t_new),) + x.shape[1:])
+    return out.reshape((len(t_new), *x.shape[1:]))
 
 
 # ---------------------------------------------------------------------------------- low-pass

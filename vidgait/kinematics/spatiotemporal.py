@@ -58,7 +58,13 @@ def stride_metrics(strides: list[Stride]) -> dict[str, dict[str, np.ndarray]]:
 
 
 def cadence(metrics: dict[str, dict[str, np.ndarray]]) -> float:
-    """Cadence in steps per minute from all strides of both sides (NaN without strides)."""
+    """Cadence in steps per minute from all strides of both sides (NaN without strides).
+
+    Parameters
+    ----------
+    metrics : dict side -> {"stride_time_s", ...} -> (n,) float
+        Per-stride metrics of each side; ``stride_time_s`` in s.
+    """
     st = np.concatenate([metrics[s]["stride_time_s"] for s in SIDES])
     return float(120.0 / st.mean()) if st.size else float("nan")
 
@@ -104,7 +110,8 @@ def step_lengths(strides: list[Stride], t: np.ndarray, heel_fwd: dict[str, np.nd
         sign = np.array([1.0 if r[0] == "left" else -1.0 for r in rows])
         design = np.column_stack([sign > 0, sign < 0, sign * pos]).astype(float)
         coef = np.linalg.lstsq(design, np.array([r[1] for r in rows]), rcond=None)[0]
-        rows = [(r[0], r[1] - coef[2] * sg * p, r[2]) for r, sg, p in zip(rows, sign, pos)]
+        rows = [(r[0], r[1] - coef[2] * sg * p, r[2])
+                for r, sg, p in zip(rows, sign, pos, strict=True)]
     for side, length, _ in rows:
         out[side].append(length)
     return {s: np.asarray(v, float) for s, v in out.items()}

@@ -11,6 +11,7 @@ the stride. Strides that fail are refused, with the reason.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -118,7 +119,7 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = STRI
         to = np.sort(events[s]["toe_off_s"])
         o = other(s)
         ohs, oto = np.sort(events[o]["heel_strike_s"]), np.sort(events[o]["toe_off_s"])
-        for a, b in zip(hs[:-1], hs[1:]):
+        for a, b in itertools.pairwise(hs):
             t_off = _one_between(to, a, b)
             if t_off is None:
                 refused.append(Refusal(s, float(a), "toe_off"))
@@ -139,7 +140,7 @@ def build_strides(events: dict[str, dict[str, np.ndarray]], *, tol: float = STRI
     if not cands:
         return [], refused
     ok = []
-    for c, typical in zip(cands, near_median_duration(cands, tol)):
+    for c, typical in zip(cands, near_median_duration(cands, tol), strict=True):
         stance = (c.to - c.hs) / c.duration
         if not (min_s <= c.duration <= max_s) or not typical:
             refused.append(Refusal(c.side, c.hs, "stride_time", c.duration))

@@ -22,7 +22,13 @@ R_LEG = tuple(INDEX[f"right_{p}"] for p in LEG_PARTS)
 
 
 def swap_legs(frame: np.ndarray) -> np.ndarray:
-    """A copy of one frame's landmarks (33, k) with the left and right leg points exchanged."""
+    """A copy of one frame's landmarks (33, k) with the left and right leg points exchanged.
+
+    Parameters
+    ----------
+    frame : (33, k) float
+        One frame's landmarks.
+    """
     out = frame.copy()
     out[list(L_LEG)], out[list(R_LEG)] = frame[list(R_LEG)], frame[list(L_LEG)]
     return out

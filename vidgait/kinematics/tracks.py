@@ -11,13 +11,26 @@ from vidgait.landmarks import INDEX
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) index ranges of the True runs of a boolean array."""
+    """[start, stop) index ranges of the True runs of a boolean array.
+
+    Parameters
+    ----------
+    mask : (N,) bool
+        The array to scan.
+    """
     d = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(),
+                    strict=True))
 
 
 def leg_scale(xy: np.ndarray) -> float:
-    """Median hip-knee-ankle length in pixels over both legs (body scale)."""
+    """Median hip-knee-ankle length in pixels over both legs (body scale).
+
+    Parameters
+    ----------
+    xy : (N, 33, 2) float
+        Image landmarks, px.
+    """
     seg = []
     for s in ("left", "right"):
         h, k, a = (xy[:, INDEX[f"{s}_{p}"]] for p in ("hip", "knee", "ankle"))

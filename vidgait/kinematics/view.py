@@ -17,6 +17,7 @@ in a frame that turns with this direction, so they never flip when the walker tu
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -59,7 +60,13 @@ class Pass:
     yaw_deg: float
 
     def duration_s(self, fs: float) -> float:
-        """Length of the pass in seconds."""
+        """Length of the pass in seconds.
+
+        Parameters
+        ----------
+        fs : float
+            Sampling rate of the frame indices, Hz.
+        """
         return (self.stop - self.start) / fs
 
 
@@ -68,7 +75,13 @@ def _pt(xy: np.ndarray, name: str) -> np.ndarray:
 
 
 def leg_length_px(xy: np.ndarray) -> np.ndarray:
-    """Per-frame mean (over both legs) of thigh + shank length in pixels, (N,)."""
+    """Per-frame mean (over both legs) of thigh + shank length in pixels, (N,).
+
+    Parameters
+    ----------
+    xy : (N, 33, 2) float
+        Image landmarks, px.
+    """
     tot = 0.0
     for s in ("left", "right"):
         h, k, a = _pt(xy, f"{s}_hip"), _pt(xy, f"{s}_knee"), _pt(xy, f"{s}_ankle")
@@ -99,7 +112,13 @@ class ViewFeatures:
 
 
 def view_features(c: Conditioned) -> ViewFeatures:
-    """Compute :class:`ViewFeatures` from conditioned landmarks."""
+    """Compute :class:`ViewFeatures` from conditioned landmarks.
+
+    Parameters
+    ----------
+    c : Conditioned
+        Conditioned landmarks (image pixels, sampling rate ``c.fs`` Hz).
+    """
     xy = c.image
     leg = leg_length_px(xy)
     width = (np.abs(_pt(xy, "left_shoulder")[:, 0] - _pt(xy, "right_shoulder")[:, 0])
@@ -107,7 +126,7 @@ def view_features(c: Conditioned) -> ViewFeatures:
     ref = max(FRONTAL_WIDTH_RATIO, float(np.nanpercentile(width, 95)) if c.valid.any() else 0)
     yaw = np.degrees(np.arccos(np.clip(width / ref, 0, 1)))
     facing = np.sign(_pt(xy, "left_hip")[:, 0] - _pt(xy, "right_hip")[:, 0])
-    win = max(3, int(round(c.fs)))
+    win = max(3, round(c.fs))
     hip_x = 0.5 * (_pt(xy, "left_hip")[:, 0] + _pt(xy, "right_hip")[:, 0])
     prog = np.full(len(c.t), np.nan)
     act = np.full(len(c.t), np.nan)
@@ -145,7 +164,7 @@ def classify_frames(f: ViewFeatures, fs: float, *, min_activity: float = 0.05,
     direction : (N,) int
         Side: +1/-1 image direction of walking; frontal/oblique: facing_camera (+1/-1).
     """
-    win = max(3, int(round(fs)) | 1)
+    win = max(3, round(fs) | 1)
     yaw = median_filter(np.nan_to_num(f.yaw_deg, nan=-1.0), size=win, mode="nearest")
     facing = median_filter(np.nan_to_num(f.facing_camera), size=win, mode="nearest")
     n = len(yaw)
@@ -169,6 +188,13 @@ def classify_frames(f: ViewFeatures, fs: float, *, min_activity: float = 0.05,
 def find_passes(c: Conditioned, *, min_pass_s: float = 1.5) -> tuple[list[Pass], ViewFeatures]:
     """Walking passes of one view and direction lasting at least ``min_pass_s`` seconds.
 
+    Parameters
+    ----------
+    c : Conditioned
+        Conditioned landmarks.
+    min_pass_s : float
+        Shortest pass kept, s.
+
     Returns
     -------
     passes : list of Pass
@@ -179,7 +205,7 @@ def find_passes(c: Conditioned, *, min_pass_s: float = 1.5) -> tuple[list[Pass],
     view, direction = classify_frames(f, c.fs)
     passes: list[Pass] = []
     key = np.array([f"{v}{d:+d}" if v not in ("", "standing") else "" for v, d in
-                    zip(view, direction)], dtype=object)
+                    zip(view, direction, strict=True)], dtype=object)
     for a, b in runs(key != ""):
         for a2, b2 in _constant_runs(key[a:b]):
             s, e = a + a2, a + b2
@@ -197,4 +223,4 @@ def _constant_runs(values: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) ranges over which ``values`` stays the same."""
     edges = np.flatnonzero(values[1:] != values[:-1]) + 1
     bounds = np.concatenate([[0], edges, [len(values)]])
-    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+    return list(itertools.pairwise(bounds.tolist()))

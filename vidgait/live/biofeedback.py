@@ -49,13 +49,27 @@ ANY = Range(None, None, "", CLINICIAN_TARGET)
 
 
 def target_band(metric: str, low: float | None = None, high: float | None = None) -> Range:
-    """A clinician's target band for a biofeedback metric (bounds in its unit, None: open)."""
+    """A clinician's target band for a biofeedback metric (bounds in its unit, None: open).
+
+    Parameters
+    ----------
+    metric : str
+        A key of :data:`METRICS`.
+    low, high : float, optional
+        Lower and upper bound in the metric's unit (:data:`METRICS`); None: open on that side.
+    """
     return Range(low, high, METRICS[metric][1], CLINICIAN_TARGET)
 
 
 def band_text(band: Range) -> str:
     """The band's bounds as shown on the overlay and page: ``"< 5"``, ``"> 50"``, ``"99-113"``
-    or ``"any"`` (the unit is shown beside it)."""
+    or ``"any"`` (the unit is shown beside it).
+
+    Parameters
+    ----------
+    band : Range
+        The target band.
+    """
     if band.low is None and band.high is None:
         return "any"
     if band.low is None:
@@ -66,7 +80,15 @@ def band_text(band: Range) -> str:
 
 
 def in_band(band: Range, value: float) -> bool:
-    """Whether a finite ``value`` is inside ``band`` (bounds included; an open band holds all)."""
+    """Whether a finite ``value`` is inside ``band`` (bounds included; an open band holds all).
+
+    Parameters
+    ----------
+    band : Range
+        The target band.
+    value : float
+        The value, in the band's unit.
+    """
     return band.contains(value) is not False
 
 

@@ -98,6 +98,17 @@ def open_source(source: int | str | os.PathLike[str], *, loop: bool = False,
                 realtime: bool = True, max_seconds: float | None = None) -> Iterator[Frame]:
     """Frames of a camera (int device index, or a string of digits) or a video file.
 
+    Parameters
+    ----------
+    source : int, str or os.PathLike
+        A camera device index (int, or a string of digits) or a video file.
+    loop : bool
+        A file starts again at its end.
+    realtime : bool
+        A file is played at its own frame rate (False: as fast as it decodes).
+    max_seconds : float, optional
+        Stop after this much stream time, s; None: no limit.
+
     Raises
     ------
     vidgait.errors.CameraError, vidgait.errors.InputError

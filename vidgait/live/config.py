@@ -20,7 +20,15 @@ class PoseDetector(Protocol):
     """What the processor needs from a pose backend (:class:`MediaPipePose` fits)."""
 
     def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
-        """People in one RGB frame, pixels."""
+        """People in one RGB frame, pixels.
+
+        Parameters
+        ----------
+        rgb : (H, W, 3) uint8
+            The frame, RGB.
+        timestamp_ms : float
+            The frame's stream time, ms (increasing).
+        """
         ...
 
 

@@ -30,7 +30,8 @@ class LiveCrops:
 
     def __call__(self, rgb: np.ndarray, t_s: float, cands: list[Candidate]) -> list[Candidate]:
         """``cands`` (the full frame's people), or when there are none, the people the crop
-        fallback finds in this frame."""
+        fallback finds in this frame.
+        """
         h, w = rgb.shape[:2]
         if self._crops is None or self._crops.size != (w, h):  # a new camera size: start again
             self._crops = CropFallback(self._detect, w, h)

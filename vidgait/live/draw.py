@@ -34,6 +34,13 @@ def mirror_landmarks(image: np.ndarray, width: int) -> np.ndarray:
 
     The landmark ORDER is kept: the patient's left hip stays landmark ``left_hip`` (and blue),
     only its position moves.
+
+    Parameters
+    ----------
+    image : (33, 2+) float
+        Image landmarks, px (x first).
+    width : int
+        The picture's width, px.
     """
     out = np.array(image, dtype=np.float32, copy=True)
     out[:, 0] = (width - 1) - out[:, 0]
@@ -64,7 +71,13 @@ def _fmt(v: float, digits: int = 1) -> str:
 
 
 def metric_lines(m: RollingMetrics) -> list[str]:
-    """Short text lines of the rolling metrics for the overlay (patient's sides)."""
+    """Short text lines of the rolling metrics for the overlay (patient's sides).
+
+    Parameters
+    ----------
+    m : RollingMetrics
+        The latest rolling metrics.
+    """
     if not m.available:
         return ["Metrics: keep walking (two strides needed)"]
     lines = [f"View {m.view or '-'} | cadence {_fmt(m.cadence_steps_per_min, 0)} steps/min"]
@@ -80,7 +93,17 @@ def metric_lines(m: RollingMetrics) -> list[str]:
 
 def draw_feedback(rgb: np.ndarray, fb: FeedbackState, y: int) -> None:
     """Draw the biofeedback badge at height ``y`` (pixels), right-aligned: the last stride's
-    value on green (in band) or red (out of band), and the count of strides in band."""
+    value on green (in band) or red (out of band), and the count of strides in band.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) uint8
+        The picture, drawn on in place.
+    fb : FeedbackState
+        The biofeedback state to show.
+    y : int
+        Top of the badge, px from the picture's top.
+    """
     if fb.metric is None:
         return
     s = _scale(rgb)

@@ -133,6 +133,11 @@ def body_axis_tilt_deg(c: Candidate) -> float:
 
     0 for an upright person in an upright picture, 90 when the camera lies on its side, 180
     upside down.
+
+    Parameters
+    ----------
+    c : Candidate
+        One person's landmarks (image pixels).
     """
     hip = c.image[[L_HIP, R_HIP], :2].mean(axis=0)
     sh = c.image[[L_SHOULDER, R_SHOULDER], :2].mean(axis=0)

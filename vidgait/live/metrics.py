@@ -116,7 +116,8 @@ class RollingMetrics:
     @property
     def limp_status(self) -> str:
         """The limp verdict as text: ``"limp (right painful?)"``, ``"no limp"``,
-        ``"collecting strides (n/3)"`` or ``"not measurable"``."""
+        ``"collecting strides (n/3)"`` or ``"not measurable"``.
+        """
         if self.limp_verdict == "limp" and self.limp_side:
             return f"limp ({self.limp_side} painful?)"
         if self.limp_verdict == "collecting":
@@ -137,7 +138,13 @@ class RollingMetrics:
 
 
 def value_of(estimate: Estimate | None) -> float:
-    """The value of a core estimate, NaN when there is none."""
+    """The value of a core estimate, NaN when there is none.
+
+    Parameters
+    ----------
+    estimate : Estimate or None
+        A core estimate.
+    """
     return float(estimate.value) if estimate is not None else float("nan")
 
 
@@ -184,12 +191,20 @@ def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
     (``events._peaks``), so a peak closer to the end may still be replaced by one not yet seen.
     Such a provisional heel strike once gave 121 and once 190 steps/min for an update in a walk
     at 105.
+
+    Parameters
+    ----------
+    strides : list of Stride
+        The window's strides (times in s).
+    t_end : float
+        The window's end, s.
     """
     if not strides:
         return []
     med = float(np.median([st.duration for st in strides]))
     settled = [st for st in strides if st.next_hs <= t_end - 0.6 * med]
-    return [st for st, typical in zip(settled, near_median_duration(settled)) if typical]
+    typical = near_median_duration(settled)
+    return [st for st, ok in zip(settled, typical, strict=True) if ok]
 
 
 def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None

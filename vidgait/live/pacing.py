@@ -63,6 +63,17 @@ class Pacer:
     busy waits in the processor's single slot, so a margin of 1 costs at most one frame of
     latency. Written by the inference thread (``busy``) and read by the submitting thread
     (``take``); single float/int assignments, so no lock is needed.
+
+    Parameters
+    ----------
+    margin : float
+        Safety factor on the model time (1: take as many frames as the model keeps up with).
+    alpha : float
+        Weight of the newest sample in the moving averages, 0-1.
+    every : int
+        Frames between two re-evaluations of ``k``.
+    max_k : int
+        The largest thinning factor (at least every ``max_k``-th frame is taken).
     """
 
     def __init__(self, margin: float = 1.0, alpha: float = 0.1, every: int = 15,
@@ -75,12 +86,24 @@ class Pacer:
         self._n = 0
 
     def busy(self, seconds: float) -> None:
-        """Report the processing time of one frame, s."""
+        """Report the processing time of one frame, s.
+
+        Parameters
+        ----------
+        seconds : float
+            Processing time of the frame, s.
+        """
         self._busy_s = seconds if self._busy_s == 0 else (
             (1 - self.alpha) * self._busy_s + self.alpha * seconds)
 
     def take(self, timestamp_ms: float) -> bool:
-        """True when this submitted frame (stream time, ms) should go to the model."""
+        """True when this submitted frame (stream time, ms) should go to the model.
+
+        Parameters
+        ----------
+        timestamp_ms : float
+            The frame's stream time, ms.
+        """
         if self._last_ms is not None:
             dt = (timestamp_ms - self._last_ms) / 1000.0
             self._interval_s = dt if self._interval_s == 0 else (

@@ -179,6 +179,13 @@ class LiveProcessor:
         """Process one frame completely in the caller's thread; returns its overlay.
 
         Metrics are updated inline when due, so results are deterministic.
+
+        Parameters
+        ----------
+        rgb : (H, W, 3) uint8
+            The frame, RGB.
+        timestamp_ms : float
+            The frame's stream time, ms.
         """
         arrival = self._clock()
         if not self._accept(rgb, timestamp_ms, arrival):
@@ -209,18 +216,38 @@ class LiveProcessor:
         return self._overlay
 
     def set_feedback(self, metric: str | None, band: Range | None = None) -> None:
-        """Choose the biofeedback metric and band; counters restart at zero."""
+        """Choose the biofeedback metric and band; counters restart at zero.
+
+        Parameters
+        ----------
+        metric : str or None
+            A key of :data:`vidgait.live.biofeedback.METRICS`; None: biofeedback off.
+        band : Range, optional
+            The target band, in the metric's unit; None: the metric's default band.
+        """
         fb = Biofeedback(metric, band)
         with self._lock:
             self._feedback = fb
             self._snap = replace(self._snap, feedback=fb.state)
 
     def set_mirror(self, mirror: bool) -> None:
-        """Mirror the DISPLAYED overlay (selfie preview); the analysis is unaffected."""
+        """Mirror the DISPLAYED overlay (selfie preview); the analysis is unaffected.
+
+        Parameters
+        ----------
+        mirror : bool
+            True: the overlay is shown flipped left-right.
+        """
         self._mirror = bool(mirror)
 
     def start_recording(self, path: str | os.PathLike[str]) -> Path:
-        """Start recording the raw frames (with their timestamps) to an H.264 mp4 at ``path``."""
+        """Start recording the raw frames (with their timestamps) to an H.264 mp4 at ``path``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The mp4 file to write (a recording already running is stopped first).
+        """
         rec = Recorder(path)
         with self._lock:
             old, self._recorder = self._recorder, rec
@@ -271,10 +298,12 @@ class LiveProcessor:
             self._crop_pose.close()
 
     def __enter__(self) -> LiveProcessor:
+        """Return the processor; leaving the ``with`` block closes it."""
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        """Close the processor (:meth:`close`)."""
         self.close()
 
     # ----------------------------------------------------------------------- internals

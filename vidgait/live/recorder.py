@@ -84,7 +84,15 @@ class Recorder:
         self._thread.start()
 
     def write(self, rgb: np.ndarray, timestamp_ms: float) -> None:
-        """Queue one raw RGB frame taken at ``timestamp_ms`` (stream time, ms); never blocks."""
+        """Queue one raw RGB frame taken at ``timestamp_ms`` (stream time, ms); never blocks.
+
+        Parameters
+        ----------
+        rgb : (H, W, 3) uint8
+            The frame, RGB.
+        timestamp_ms : float
+            The frame's stream time, ms; a frame not later than the last queued one is dropped.
+        """
         if not self._active:
             return
         if self._t0 is None:
@@ -126,6 +134,11 @@ class Recorder:
 
     def stop(self, timeout_s: float = 30.0) -> RecordingInfo:
         """Finish the file (flush the encoder) and return its final state.
+
+        Parameters
+        ----------
+        timeout_s : float
+            How long to wait for the encoder to finish, s.
 
         Raises
         ------

@@ -39,7 +39,17 @@ class LandmarkWindow:
 
     def add(self, t_s: float, person: Candidate | None, frame_size: tuple[int, int]) -> None:
         """Append one frame's landmarks (None: the person was not found) and drop rows older
-        than ``window_s`` before ``t_s``."""
+        than ``window_s`` before ``t_s``.
+
+        Parameters
+        ----------
+        t_s : float
+            The frame's time, s.
+        person : Candidate or None
+            The followed person's landmarks (image px, world m), or None.
+        frame_size : (int, int)
+            The frame's (width, height), px; a change empties the window.
+        """
         if frame_size != self.frame_size:  # the camera changed resolution: start again
             self.rows.clear()
             self.frame_size = frame_size
@@ -54,7 +64,13 @@ class LandmarkWindow:
             self.rows.popleft()
 
     def sequence(self, model: str) -> PoseSequence | None:
-        """The window as a pose sequence (``model`` names the pose model); None below 3 rows."""
+        """The window as a pose sequence (``model`` names the pose model); None below 3 rows.
+
+        Parameters
+        ----------
+        model : str
+            The pose model's name, kept in the sequence.
+        """
         if len(self.rows) < 3 or self.frame_size is None:
             return None
         cols = list(zip(*self.rows, strict=True))

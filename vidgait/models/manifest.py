@@ -66,6 +66,11 @@ def load_manifest() -> dict[str, Any]:
 def model_filename(name: str) -> str:
     """Return the bundle file name for a model name, e.g. ``pose_landmarker_full.task``.
 
+    Parameters
+    ----------
+    name : str
+        A model name: ``"lite"``, ``"full"`` or ``"heavy"``.
+
     Raises
     ------
     InputError

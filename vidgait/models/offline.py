@@ -99,7 +99,7 @@ def _stub_modules() -> dict[str, types.ModuleType]:
     def get_minimum_metadata_parser_version(_metadata_buf: bytes) -> str:
         return "1.0.0"
 
-    setattr(version, "GetMinimumMetadataParserVersion", get_minimum_metadata_parser_version)
+    version.GetMinimumMetadataParserVersion = get_minimum_metadata_parser_version
     chain = ["mediapipe.tasks.cc", "mediapipe.tasks.cc.metadata",
              "mediapipe.tasks.cc.metadata.python"]
     modules = {n: types.ModuleType(n) for n in chain}

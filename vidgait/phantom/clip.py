@@ -53,7 +53,15 @@ class PhantomClip:
 
 
 def project_landmarks(view: Camera, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pixels ``(T, 33, 2)`` and depths ``(T, 33)`` of landmarks ``(T, 33, 3)``."""
+    """Pixels ``(T, 33, 2)`` and depths ``(T, 33)`` of landmarks ``(T, 33, 3)``.
+
+    Parameters
+    ----------
+    view : Camera
+        The camera.
+    landmarks : (T, 33, 3) float
+        World landmarks, m.
+    """
     lm = np.asarray(landmarks, dtype=np.float64)
     return view.project(lm), view.depth(lm)
 

@@ -111,15 +111,47 @@ class Primitives:
     shadows: list = field(default_factory=list)
 
     def cone(self, p0, r0, p1, r1, rgb) -> None:
-        """Add a truncated cone from ``p0`` (radius ``r0``) to ``p1`` (radius ``r1``)."""
+        """Add a truncated cone from ``p0`` (radius ``r0``) to ``p1`` (radius ``r1``).
+
+        Parameters
+        ----------
+        p0, p1 : (3,) float
+            Centres of the two ends, m.
+        r0, r1 : float
+            Radii at ``p0`` and ``p1``, m.
+        rgb : (3,) float
+            Colour, 0-1 per channel.
+        """
         self.cones.append([*p0, r0, *p1, r1, *rgb])
 
     def sphere(self, centre, radius, rgb) -> None:
-        """Add a sphere."""
+        """Add a sphere.
+
+        Parameters
+        ----------
+        centre : (3,) float
+            Centre, m.
+        radius : float
+            Radius, m.
+        rgb : (3,) float
+            Colour, 0-1 per channel.
+        """
         self.ellipsoid(centre, np.eye(3), (radius, radius, radius), rgb)
 
     def ellipsoid(self, centre, frame, radii, rgb) -> None:
-        """Add an ellipsoid whose semi-axes are ``frame`` columns scaled by ``radii``."""
+        """Add an ellipsoid whose semi-axes are ``frame`` columns scaled by ``radii``.
+
+        Parameters
+        ----------
+        centre : (3,) float
+            Centre, m.
+        frame : (3, 3) float
+            Orthonormal axes as columns.
+        radii : (3,) float
+            Semi-axis lengths along the ``frame`` columns, m.
+        rgb : (3,) float
+            Colour, 0-1 per channel.
+        """
         axes = np.asarray(frame, dtype=np.float64) * np.asarray(radii, dtype=np.float64)[None, :]
         self.ellipsoids.append([*centre, *axes.T.reshape(-1), *rgb])
 
@@ -137,7 +169,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 def _frame(lateral: np.ndarray, up_hint: np.ndarray) -> np.ndarray:
     """Right-handed frame (forward, left, up) as columns from a left-pointing and an up-ish
-    vector."""
+    vector.
+    """
     left = _unit(lateral)
     up = _unit(up_hint - np.dot(up_hint, left) * left)
     forward = np.cross(left, up)
@@ -152,6 +185,11 @@ def body_height(landmarks: np.ndarray) -> float:
     """Estimate the standing height (m) the landmarks were built for: ear level over the floor.
 
     Ears sit at about 0.936 of stature in adults; the floor is z = 0.
+
+    Parameters
+    ----------
+    landmarks : (33, 3) float
+        World landmarks of one frame, m, z up from the floor.
     """
     ears = 0.5 * (_lm(landmarks, "left_ear") + _lm(landmarks, "right_ear"))
     return float(ears[2] / 0.936)

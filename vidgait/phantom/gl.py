@@ -7,6 +7,7 @@ all lit by a key light, a fill light and ambient light (Lambert + Blinn-Phong).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,7 +173,7 @@ class Renderer:
     def _set_uniforms(self) -> None:
         v = self.view
         mvp = (v.gl_projection() @ v.gl_view()).astype(np.float32)
-        right, down, fwd = v.rotation()
+        right, _down, fwd = v.rotation()
         up = np.array([0.0, 0.0, 1.0])
         key = -0.55 * fwd + 0.75 * up + 0.35 * right
         fill = -0.6 * fwd - 0.2 * right + 0.2 * up
@@ -271,8 +272,8 @@ class Renderer:
             fbo.use()
             ctx.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
             ctx.enable(moderngl.DEPTH_TEST)
-            flat = Primitives(cones=[c[:8] + [1.0, 1.0, 1.0] for c in prim.cones],
-                              ellipsoids=[e[:12] + [1.0, 1.0, 1.0] for e in prim.ellipsoids])
+            flat = Primitives(cones=[[*c[:8], 1.0, 1.0, 1.0] for c in prim.cones],
+                              ellipsoids=[[*e[:12], 1.0, 1.0, 1.0] for e in prim.ellipsoids])
             self._draw_figure(flat, flat=True)
             return self._read(fbo)[..., 0] > 127
         finally:
@@ -283,15 +284,15 @@ class Renderer:
         for obj in (self._fbo, self._resolve, self._prog_ell, self._prog_cone, self._prog_bg,
                     self._sphere, self._cone, self._bg_vao):
             if obj is not None:
-                try:
+                with contextlib.suppress(Exception):  # free the others even if one fails
                     obj.release()
-                except Exception:
-                    pass
         if self._own_ctx:
             self.ctx.release()
 
     def __enter__(self) -> Renderer:
+        """Return the renderer; leaving the ``with`` block releases it."""
         return self
 
     def __exit__(self, *exc) -> None:
+        """Free the GL objects (:meth:`release`)."""
         self.release()

@@ -59,6 +59,7 @@ class RecordingSetup:
     crf: int = 23
 
     def __post_init__(self) -> None:
+        """Check the view name and that the picture size is even."""
         if self.view not in VIEWS:
             raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {self.view!r}")
         if self.width % 2 or self.height % 2:
@@ -70,7 +71,13 @@ class RecordingSetup:
         return PATH_FOR_VIEW[self.view]
 
     def camera(self, walk: WalkerTruth) -> Camera:
-        """The walker camera for this setup, aimed at the middle of ``walk``'s walkway."""
+        """The walker camera for this setup, aimed at the middle of ``walk``'s walkway.
+
+        Parameters
+        ----------
+        walk : WalkerTruth
+            The synthetic walk to film.
+        """
         distance, fov = _DEFAULTS[self.view]
         kwargs = dict(distance=self.distance_m or distance, cam_height=self.camera_height_m,
                       vertical_fov_deg=self.vertical_fov_deg or fov, width=self.width,

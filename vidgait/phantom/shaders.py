@@ -1,6 +1,7 @@
 """GLSL sources of the phantom renderer (:mod:`vidgait.phantom.gl`): the lighting model (key, fill
 and ambient light, Lambert + Blinn-Phong), the figure's instanced ellipsoids and cones, and the
-textured floor and wall behind it. Positions in metres (world), colours in 0..1."""
+textured floor and wall behind it. Positions in metres (world), colours in 0..1.
+"""
 
 LIGHTING = """
 uniform vec3 u_key;

@@ -116,7 +116,7 @@ class PhantomTruth:
     @property
     def n_frames(self) -> int:
         """Number of frames."""
-        return int(len(self.t))
+        return len(self.t)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON document written by :func:`save_truth`."""
@@ -145,13 +145,27 @@ class PhantomTruth:
 
 
 def truth_path_for(video_path: str | Path) -> Path:
-    """The truth file that belongs to ``video_path`` (``clip.mp4`` -> ``clip.truth.json``)."""
+    """The truth file that belongs to ``video_path`` (``clip.mp4`` -> ``clip.truth.json``).
+
+    Parameters
+    ----------
+    video_path : str or Path
+        The phantom clip.
+    """
     p = Path(video_path)
     return p.with_name(p.stem + ".truth.json")
 
 
 def save_truth(truth: PhantomTruth, path: str | Path) -> Path:
-    """Write ``truth`` as JSON to ``path`` and return the path."""
+    """Write ``truth`` as JSON to ``path`` and return the path.
+
+    Parameters
+    ----------
+    truth : PhantomTruth
+        The ground truth of a phantom clip.
+    path : str or Path
+        The JSON file to write.
+    """
     p = Path(path)
     p.write_text(json.dumps(truth.to_json_dict(), separators=(",", ":")), encoding="utf-8")
     return p

@@ -1,4 +1,4 @@
-"""Does the pose stage see the phantom where the truth says it is?
+"""Check that the pose stage sees the phantom where the truth says it is.
 
 Runs vidgait's own pose stage (:func:`vidgait.pose.estimate_poses`, MediaPipe in VIDEO mode) on a
 phantom clip and compares its 2D landmarks with the truth projections, in percent of the body
@@ -69,7 +69,15 @@ class ValidationReport:
 
 
 def detect_video(video_path: str | Path, model: str = "full") -> PoseSequence:
-    """Run the pose stage on a phantom clip (of any length: the two-stride minimum is lifted)."""
+    """Run the pose stage on a phantom clip (of any length: the two-stride minimum is lifted).
+
+    Parameters
+    ----------
+    video_path : str or Path
+        The phantom clip.
+    model : str
+        A model name (lite, full, heavy) or a path to a ``.task`` bundle.
+    """
     from vidgait.pose import PoseOptions, estimate_poses
     from vidgait.video import VideoLimits
 
@@ -125,5 +133,12 @@ def validate_clip(video_path: str | Path, model: str = "full") -> ValidationRepo
     """Detect the phantom in ``video_path`` and score it against the truth file beside it.
 
     ``model`` is a model name (lite, full, heavy) or a path to a ``.task`` bundle.
+
+    Parameters
+    ----------
+    video_path : str or Path
+        The phantom clip; its truth file lies beside it.
+    model : str
+        A model name (lite, full, heavy) or a path to a ``.task`` bundle.
     """
     return compare(load_truth(video_path), detect_video(video_path, model))

@@ -1,4 +1,6 @@
-"""Pose stage: frames -> :class:`~vidgait.sequence.PoseSequence` (MediaPipe behind a small interface).
+"""Pose stage: frames -> :class:`~vidgait.sequence.PoseSequence`.
+
+MediaPipe is behind a small interface.
 
 Importing this package does not import mediapipe; only running the stage does.
 """

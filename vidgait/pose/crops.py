@@ -52,7 +52,8 @@ CropDetector = Callable[[np.ndarray], list[Candidate]]
 
 def _starts(length: int, side: int, overlap: float) -> list[int]:
     """Evenly spaced starts of windows of ``side`` covering ``length``, overlapping by at least
-    ``overlap`` of ``side``."""
+    ``overlap`` of ``side``.
+    """
     if side >= length:
         return [0]
     n = 1 + math.ceil((length - side) / ((1.0 - overlap) * side))
@@ -87,18 +88,35 @@ def roi(cand: Candidate, width: int, height: int, scale: float = 2.5) -> Box:
     The extent is taken as at least two torso lengths (a body is about three), so collapsed
     landmarks still give a usable box. The box is moved (not shrunk) to lie inside the frame and
     limited to the frame's short side.
+
+    Parameters
+    ----------
+    cand : Candidate
+        The person (image landmarks, px).
+    width, height : int
+        The frame's size, px.
+    scale : float
+        The box side as a multiple of the landmark extent (dimensionless).
     """
     xy = cand.image[:, :2]
     extent = float(np.max(np.ptp(xy, axis=0)))
     side = min(max(scale * extent, 2.0 * scale * cand.torso_length), width, height)
     cx, cy = cand.torso_centre
-    x0 = int(round(min(max(cx - side / 2, 0.0), width - side)))
-    y0 = int(round(min(max(cy - side / 2, 0.0), height - side)))
+    x0 = round(min(max(cx - side / 2, 0.0), width - side))
+    y0 = round(min(max(cy - side / 2, 0.0), height - side))
     return x0, y0, x0 + int(side), y0 + int(side)
 
 
 def shift(cand: Candidate, x0: float, y0: float) -> Candidate:
-    """The candidate moved by (x0, y0) pixels: crop coordinates to frame coordinates."""
+    """The candidate moved by (x0, y0) pixels: crop coordinates to frame coordinates.
+
+    Parameters
+    ----------
+    cand : Candidate
+        A person found in a crop (crop pixels).
+    x0, y0 : float
+        The crop's top-left corner in the frame, px.
+    """
     image = cand.image.copy()
     image[:, 0] += x0
     image[:, 1] += y0
@@ -106,14 +124,34 @@ def shift(cand: Candidate, x0: float, y0: float) -> Candidate:
 
 
 def look(detect: CropDetector, rgb: np.ndarray, box: Box) -> list[Candidate]:
-    """People in one box of the frame, landmarks in frame pixels."""
+    """People in one box of the frame, landmarks in frame pixels.
+
+    Parameters
+    ----------
+    detect : CropDetector
+        The detector to run on the crop.
+    rgb : (H, W, 3) uint8
+        The whole frame, RGB.
+    box : (x0, y0, x1, y1) int
+        The crop, frame pixels.
+    """
     x0, y0, x1, y1 = box
     return [shift(c, x0, y0) for c in detect(rgb[y0:y1, x0:x1])]
 
 
 def continued(ref: Candidate, cands: list[Candidate], gap_s: float) -> bool:
     """Some candidate continues ``ref`` after ``gap_s`` seconds, by the gate of
-    :func:`~vidgait.pose.tracking.associate` (a bad detection nearby does not)."""
+    :func:`~vidgait.pose.tracking.associate` (a bad detection nearby does not).
+
+    Parameters
+    ----------
+    ref : Candidate
+        The person last seen.
+    cands : list of Candidate
+        The people found now.
+    gap_s : float
+        Time since ``ref`` was seen, s.
+    """
     return any(match_cost(ref, c, ref.torso_length) <= 1.0 + 4.0 * gap_s for c in cands)
 
 
@@ -173,7 +211,15 @@ class CropFallback:
         """Count a frame whose full-frame people are enough (no crops looked at): they become
         the recent people a later frame's ROIs look for. For a caller that cannot afford ROI
         looks for every person the full frame missed (the live mode, where the full-frame
-        detector's occasional second, ghost person would cost one look per frame)."""
+        detector's occasional second, ghost person would cost one look per frame).
+
+        Parameters
+        ----------
+        t : float
+            The frame's time, s.
+        found : list of Candidate
+            The people the full frame found.
+        """
         self._count += 1
         self._recent = [(t, c) for c in found]
         self._held.clear()

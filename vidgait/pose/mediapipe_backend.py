@@ -68,7 +68,15 @@ class MediaPipePose:
         self._last_ms = -1
 
     def detect(self, rgb: np.ndarray, timestamp_ms: float) -> list[Candidate]:
-        """People in one RGB frame (H, W, 3 uint8), each as a :class:`Candidate` in pixels."""
+        """People in one RGB frame (H, W, 3 uint8), each as a :class:`Candidate` in pixels.
+
+        Parameters
+        ----------
+        rgb : (H, W, 3) uint8
+            The frame, RGB.
+        timestamp_ms : float
+            The frame's time, ms (increasing; used in video mode only).
+        """
         import mediapipe as mp
 
         h, w = rgb.shape[:2]
@@ -76,7 +84,7 @@ class MediaPipePose:
         if self._video_mode:
             # MediaPipe needs strictly increasing integer milliseconds; container times are
             # already strictly increasing, but two may round to the same millisecond.
-            ms = max(int(round(timestamp_ms)), self._last_ms + 1)
+            ms = max(round(timestamp_ms), self._last_ms + 1)
             self._last_ms = ms
             result = self._landmarker.detect_for_video(image, ms)
         else:
@@ -92,10 +100,12 @@ class MediaPipePose:
             self._landmarker = None
 
     def __enter__(self) -> MediaPipePose:
+        """Return the detector; leaving the ``with`` block closes it."""
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        """Close the detector (:meth:`close`)."""
         self.close()
 
 

@@ -62,7 +62,15 @@ class PoseOptions:
 
 
 def prefetch(frames: Iterator[Frame], size: int) -> Iterator[Frame]:
-    """Run ``frames`` in a background thread, ``size`` items ahead; errors re-raised here."""
+    """Run ``frames`` in a background thread, ``size`` items ahead; errors re-raised here.
+
+    Parameters
+    ----------
+    frames : iterator of Frame
+        The decoded frames.
+    size : int
+        How many frames may wait, decoded, in the queue.
+    """
     q: queue.Queue = queue.Queue(maxsize=size)
     stop = threading.Event()
 
@@ -101,10 +109,22 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
                    limits: VideoLimits = DEFAULT_LIMITS) -> PoseSequence:
     """Run the pose model over a video and return the walking person's landmarks.
 
+    Parameters
+    ----------
+    source : str, os.PathLike or VideoInfo
+        The video file, or its already probed facts.
+    options : PoseOptions
+        The pose model and how it runs.
+    progress : callable (done, total), optional
+        Called after each frame with the frames done and the clip's frame count.
+    limits : VideoLimits
+        What a video must satisfy (size, duration, ...), checked when ``source`` is a path.
+
     Raises
     ------
     vidgait.errors.InputError
-        Bad video (see :func:`vidgait.video.probe`) or nobody walking in it (:class:`NoPersonError`).
+        Bad video (see :func:`vidgait.video.probe`) or nobody walking in it
+        (:class:`NoPersonError`).
     vidgait.errors.ModelError
         The pose model cannot be provisioned or loaded.
     """
@@ -163,7 +183,23 @@ def _lazy_image_pose(stack: ExitStack, model_path: os.PathLike[str],
 def build_sequence(people: list[list[Candidate]], t: np.ndarray, frame_index: np.ndarray,
                    frame_size: tuple[int, int], model: str, *, source_name: str = "",
                    ) -> PoseSequence:
-    """Pick the walker among per-frame candidates and pack their landmarks into a sequence."""
+    """Pick the walker among per-frame candidates and pack their landmarks into a sequence.
+
+    Parameters
+    ----------
+    people : list of list of Candidate
+        The candidates found on each frame (image px, world m).
+    t : (N,) float
+        Frame times, s.
+    frame_index : (N,) int
+        The frames' indices in the video.
+    frame_size : (int, int)
+        (width, height) of the frames, px.
+    model : str
+        The pose model's name, kept in the sequence.
+    source_name : str
+        The clip's name for the error message ("" : "the video").
+    """
     tracks = associate(people, t)
     walker, scores = select_walker(tracks, t)
     if walker is None:

@@ -87,6 +87,7 @@ class Track:
 
     @property
     def last(self) -> Candidate:
+        """The newest member."""
         return self.members[-1]
 
     @property
@@ -97,6 +98,15 @@ class Track:
         return self._scale
 
     def add(self, frame: int, cand: Candidate) -> None:
+        """Append ``cand`` seen on frame ``frame``.
+
+        Parameters
+        ----------
+        frame : int
+            The frame number (index into the clip's frames).
+        cand : Candidate
+            The person seen there.
+        """
         self.frames.append(frame)
         self.members.append(cand)
         self._scale = None
@@ -104,7 +114,17 @@ class Track:
 
 def match_cost(ref: Candidate, cand: Candidate, scale: float) -> float:
     """Cost of ``cand`` continuing ``ref``: mean shoulder and hip displacement in units of
-    ``scale`` (a torso length, px) + twice the log ratio of ``cand``'s torso length to ``scale``."""
+    ``scale`` (a torso length, px) + twice the log ratio of ``cand``'s torso length to ``scale``.
+
+    Parameters
+    ----------
+    ref : Candidate
+        The person last seen (image px).
+    cand : Candidate
+        The candidate now (image px).
+    scale : float
+        The torso length to measure in, px.
+    """
     d = np.linalg.norm(ref.image[list(_TORSO), :2] - cand.image[list(_TORSO), :2], axis=1).mean()
     size = abs(np.log(cand.torso_length / scale))
     return float(d / scale + 2.0 * size)
@@ -115,13 +135,29 @@ def _cost(track: Track, cand: Candidate) -> float:
 
 
 def same_place(a: Candidate, b: Candidate, overlap: float = 0.5) -> bool:
-    """The torsos of ``a`` and ``b`` lie within ``overlap`` torso lengths: one person twice."""
+    """The torsos of ``a`` and ``b`` lie within ``overlap`` torso lengths: one person twice.
+
+    Parameters
+    ----------
+    a, b : Candidate
+        Two candidates of one frame (image px).
+    overlap : float
+        The largest torso-centre distance, in torso lengths (of the larger torso).
+    """
     return bool(np.linalg.norm(a.torso_centre - b.torso_centre)
                 <= overlap * max(a.torso_length, b.torso_length))
 
 
 def on_body(cand: Candidate, person: Candidate) -> bool:
-    """The torso centre of ``cand`` lies inside the landmark box of ``person``."""
+    """The torso centre of ``cand`` lies inside the landmark box of ``person``.
+
+    Parameters
+    ----------
+    cand : Candidate
+        The candidate whose torso centre is tested (image px).
+    person : Candidate
+        The person whose landmark box is used (image px).
+    """
     xy = person.image[:, :2]
     centre = cand.torso_centre
     return bool(np.all((centre >= np.nanmin(xy, axis=0)) & (centre <= np.nanmax(xy, axis=0))))
@@ -131,6 +167,13 @@ def suppress_duplicates(cands: list[Candidate], overlap: float = 0.5) -> list[Ca
     """Drop candidates in the same place (:func:`same_place`) as a more visible one.
 
     MediaPipe asked for several people sometimes returns the same person twice.
+
+    Parameters
+    ----------
+    cands : list of Candidate
+        The candidates of one frame.
+    overlap : float
+        As in :func:`same_place`, torso lengths.
     """
     order = sorted(cands, key=lambda c: -float(c.visibility.mean()))
     kept: list[Candidate] = []
@@ -203,7 +246,7 @@ def _resolve_provisional(track: Track, frame: int) -> bool:
 
 def _same_person(a: Track, b: Track, t: np.ndarray, max_gap_s: float, max_cost: float) -> bool:
     """Two tracks are one person: close where they overlap, or one continues the other."""
-    fa, fb = dict(zip(a.frames, a.members, strict=True)), dict(zip(b.frames, b.members, strict=True))
+    fa, fb = (dict(zip(x.frames, x.members, strict=True)) for x in (a, b))
     common = sorted(set(fa) & set(fb))
     scale = max(a.scale, b.scale)
     if common:
@@ -242,6 +285,18 @@ def merge_tracks(tracks: list[Track], t: np.ndarray, *, max_gap_s: float = 1.0,
     """Join fragments of one person (after a bad detection, a duplicate or a short occlusion).
 
     Longest tracks first; a track that absorbs another is compared with the rest again.
+
+    Parameters
+    ----------
+    tracks : list of Track
+        The tracks found by :func:`associate`.
+    t : (N,) float
+        Times of all the frames, s.
+    max_gap_s : float
+        Longest gap between two fragments that may still be joined, s.
+    max_cost : float
+        Largest :func:`match_cost` (plus its allowance for the gap) at which two fragments are one
+        person.
     """
     tracks = sorted(tracks, key=lambda tr: -len(tr.frames))
     i = 0
@@ -266,12 +321,23 @@ def count_steps(separation: np.ndarray, t: np.ndarray, hysteresis: float,
     ``+hysteresis`` or back (a Schmitt trigger), at least ``min_interval_s`` after the previous one:
     the fastest walking cadence, ~150 steps/min, gives 0.4 s per step. Frame-to-frame jitter and
     single-frame left/right label swaps do not count.
+
+    Parameters
+    ----------
+    separation : (N,) float
+        Left-minus-right ankle separation, px (any unit, the same as ``hysteresis``).
+    t : (N,) float
+        Times, s.
+    hysteresis : float
+        Half-width of the dead band around zero, in the unit of ``separation``.
+    min_interval_s : float
+        Shortest time between two counted steps, s.
     """
     if len(separation) < 3:
         return 0
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
-    kernel = max(3, int(round(0.15 / max(dt, 1e-3))) | 1)
-    smooth = medfilt(np.nan_to_num(separation), kernel_size=min(kernel, len(separation) // 2 * 2 - 1))
+    kernel = min(max(3, round(0.15 / max(dt, 1e-3)) | 1), len(separation) // 2 * 2 - 1)
+    smooth = medfilt(np.nan_to_num(separation), kernel_size=kernel)
     state = 0
     steps = 0
     last = -np.inf
@@ -288,7 +354,15 @@ def count_steps(separation: np.ndarray, t: np.ndarray, hysteresis: float,
 
 
 def walking_score(track: Track, t: np.ndarray) -> float:
-    """Steps seen plus progression in body heights (see module notes); 0 for short tracks."""
+    """Steps seen plus progression in body heights (see module notes); 0 for short tracks.
+
+    Parameters
+    ----------
+    track : Track
+        One person's track.
+    t : (N,) float
+        Times of all the frames, s (indexed by the track's frame numbers).
+    """
     if len(track.members) < 5:
         return 0.0
     tt = t[np.asarray(track.frames)]
@@ -310,7 +384,15 @@ def walking_score(track: Track, t: np.ndarray) -> float:
 
 
 def select_walker(tracks: list[Track], t: np.ndarray) -> tuple[Track | None, list[float]]:
-    """The track with the highest walking score (None when there is none) and all scores."""
+    """The track with the highest walking score (None when there is none) and all scores.
+
+    Parameters
+    ----------
+    tracks : list of Track
+        The people's tracks.
+    t : (N,) float
+        Times of all the frames, s.
+    """
     scores = [walking_score(tr, t) for tr in tracks]
     if not tracks:
         return None, scores

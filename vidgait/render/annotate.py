@@ -29,7 +29,15 @@ SIDES = ("left", "right")
 
 
 def side_view_mask(t: np.ndarray, passes: list[dict[str, Any]]) -> np.ndarray:
-    """True for times inside a side-view walking pass of ``report["passes"]``."""
+    """True for times inside a side-view walking pass of ``report["passes"]``.
+
+    Parameters
+    ----------
+    t : (N,) float
+        Times, s.
+    passes : list of dict
+        ``report["passes"]``: each with ``view``, ``start_s`` and ``stop_s`` (s).
+    """
     mask = np.zeros(t.shape, bool)
     for p in passes:
         if p.get("view") == "side":
@@ -65,7 +73,17 @@ def knee_labels(seq: PoseSequence, passes: list[dict[str, Any]],
 
 
 def blur_face(rgb: np.ndarray, image: np.ndarray, visibility: np.ndarray | None = None) -> None:
-    """Blur, in place, a box around the face landmarks (the box grows by 60 % of its size)."""
+    """Blur, in place, a box around the face landmarks (the box grows by 60 % of its size).
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) uint8
+        The picture, blurred in place.
+    image : (33, 2+) float
+        Image landmarks, px.
+    visibility : (33,) float, optional
+        Landmark visibility, 0-1; face points below 0.1 are not used.
+    """
     pts = image[FACE, :2]
     ok = np.isfinite(pts).all(axis=1)
     if visibility is not None:

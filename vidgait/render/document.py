@@ -120,7 +120,13 @@ h1{margin-bottom:4px} h2{border-bottom:1px solid #ccc;padding-bottom:2px;margin-
 
 
 def card_html(card: Card) -> str:
-    """One headline card as HTML (class ``out`` when outside its normal range)."""
+    """One headline card as HTML (class ``out`` when outside its normal range).
+
+    Parameters
+    ----------
+    card : Card
+        The headline card.
+    """
     e = html.escape
     cls = "vg-card out" if card.outside else "vg-card"
     flag = " (outside normal range)" if card.outside else ""
@@ -131,7 +137,13 @@ def card_html(card: Card) -> str:
 
 
 def table_html(rows: list[dict[str, Any]]) -> str:
-    """The spatiotemporal table as HTML."""
+    """The spatiotemporal table as HTML.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows of :func:`~vidgait.render.headline.spatiotemporal_rows`.
+    """
     e = html.escape
     head = ("<tr><th>Parameter</th><th>Left</th><th>Right</th><th>Symmetry</th>"
             "<th>Normal range</th></tr>")

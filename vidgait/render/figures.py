@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from vidgait.report import value
 from vidgait.norms import (
     CURVE_REFERENCES,
     FOOT_OFF_PCT,
@@ -20,6 +19,7 @@ from vidgait.norms import (
     SCHWARTZ,
     CurveReference,
 )
+from vidgait.report import value
 
 #: curves shown in the dashboard and reports, in order, with their titles
 CURVES: dict[str, str] = {
@@ -35,7 +35,17 @@ GREY = "rgba(128,128,128,0.28)"
 
 
 def cycle_curves(report: dict[str, Any], angle: str) -> dict[str, dict[str, np.ndarray]]:
-    """Mean and SD curves (101 points, deg) per side for ``angle``; sides without it are left out."""
+    """Mean and SD curves (101 points, deg) per side for ``angle``.
+
+    Sides without it are left out.
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+    angle : str
+        A curve's name (a key of :data:`CURVES`).
+    """
     out = {}
     for side in ("left", "right"):
         block = (report.get("cycles") or {}).get(side)
@@ -49,12 +59,18 @@ def cycle_curves(report: dict[str, Any], angle: str) -> dict[str, dict[str, np.n
 
 
 def available_curves(report: dict[str, Any]) -> list[str]:
-    """The curves of :data:`CURVES` that the report holds for at least one side."""
+    """The curves of :data:`CURVES` that the report holds for at least one side.
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+    """
     return [a for a in CURVES if cycle_curves(report, a)]
 
 
 def _toe_off(report: dict[str, Any], side: str) -> float | None:
-    """This side's mean toe-off in % of the cycle (its stance %), from the report."""
+    """The side's mean toe-off in % of the cycle (its stance %), from the report."""
     st = report.get("spatiotemporal", {}).get(side)
     return value(st, "stance_pct") if isinstance(st, dict) else None
 
@@ -111,7 +127,19 @@ def cycle_figure(report: dict[str, Any], angle: str):
 
 
 def cycle_image(report: dict[str, Any], angle: str, fmt: str = "png", dpi: int = 110) -> bytes:
-    """The same figure drawn with matplotlib (headless), as PNG or SVG bytes."""
+    """The same figure drawn with matplotlib (headless), as PNG or SVG bytes.
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+    angle : str
+        A curve's name (a key of :data:`CURVES`).
+    fmt : str
+        ``"png"`` or ``"svg"``.
+    dpi : int
+        Resolution, dots per inch.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -146,7 +174,13 @@ def cycle_image(report: dict[str, Any], angle: str, fmt: str = "png", dpi: int =
 
 
 def band_description(angles: list[str]) -> list[str]:
-    """One sentence per shown curve saying what its grey band is and where it comes from."""
+    """One sentence per shown curve saying what its grey band is and where it comes from.
+
+    Parameters
+    ----------
+    angles : list of str
+        The curves shown (keys of :data:`CURVES`).
+    """
     lines = [f"{CURVES.get(a, a)}: {CURVE_REFERENCES[a].reference}."
              for a in angles if a in CURVE_REFERENCES]
     lines.append(f"Dashed grey line: normal foot-off at {FOOT_OFF_PCT[0]:g} +- "

@@ -9,14 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vidgait.report import value
 from vidgait.norms import DETECTABLE_CHANGE, DIFFERENCES, PELVIC_DROP_MIN_STEPS, RANGES, ROBINSON
+from vidgait.report import value
 
 SIDES = ("left", "right")
 
 
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
-    """A number for people: fixed digits, ``"n/a"`` for None, unit appended with a space."""
+    """A number for people: fixed digits, ``"n/a"`` for None, unit appended with a space.
+
+    Parameters
+    ----------
+    value : float or None
+        The number.
+    digits : int
+        Digits after the decimal point.
+    unit : str
+        The unit to append ("" for none).
+    """
     if value is None:
         return "n/a"
     text = f"{value:.{digits}f}"
@@ -127,7 +137,8 @@ def _knee_card(report: dict[str, Any]) -> Card:
 
 def _hip_rotation_card(report: dict[str, Any]) -> Card:
     """Hip rotation L / R and their difference, never coloured: one camera cannot pin the
-    absolute angle down (docs/accuracy.md), so no normal range is applied to it."""
+    absolute angle down (docs/accuracy.md), so no normal range is applied to it.
+    """
     hip = report["hip"]
     rng = RANGES["hip_rotation_deg"]
     normal = (f"no normal range applied (one camera cannot measure it absolutely); typical "
@@ -194,6 +205,11 @@ def _symmetry_text(report: dict[str, Any], name: str | None) -> str:
 def spatiotemporal_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The spatiotemporal table: one dict per parameter.
 
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+
     Returns
     -------
     list of dict
@@ -240,7 +256,8 @@ _BLOCK_VIEWS = {"pelvis": {"toward", "away"}, "trunk": {"toward", "away"}, "knee
 
 def _block_advice(report: dict[str, Any], block: str) -> str:
     """What to record for a block that is not measurable: the missing view, or, when that view
-    was recorded, that its strides did not pass the checks."""
+    was recorded, that its strides did not pass the checks.
+    """
     views = set(report["view"]) & _BLOCK_VIEWS.get(block, set())
     if not views:
         return _VIEW_ADVICE[block]
@@ -253,6 +270,11 @@ def _block_advice(report: dict[str, Any], block: str) -> str:
 
 def quality_advice(report: dict[str, Any]) -> list[str]:
     """Recording-quality warnings, each with what to do about it.
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
 
     Returns
     -------
@@ -283,6 +305,13 @@ def injured_side_wording(report: dict[str, Any], injured_side: str | None) -> st
     """A sentence relating the clinician's reported injured side to what the gait shows.
 
     The reported side changes only this sentence, never a number.
+
+    Parameters
+    ----------
+    report : dict
+        The report (``report.json``'s content).
+    injured_side : str or None
+        The side the clinician reported injured (``"left"``/``"right"``; anything else: none).
     """
     if injured_side not in SIDES:
         return ""

@@ -26,6 +26,19 @@ def draw_skeleton(rgb: np.ndarray, image: np.ndarray, visibility: np.ndarray | N
     ``rgb`` is an (H, W, 3) uint8 RGB picture; ``thickness`` is the line width in pixels (default:
     2 px per 240 px of the picture's smaller side, at least 2). Landmarks that are NaN or below
     ``min_visibility`` are not drawn.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) uint8
+        The picture, drawn on in place.
+    image : (33, 2+) float
+        Image landmarks, px.
+    visibility : (33,) float, optional
+        Landmark visibility, 0-1.
+    min_visibility : float
+        Landmarks below this visibility (0-1) are not drawn.
+    thickness : int, optional
+        Line width, px.
     """
     h, w = rgb.shape[:2]
     th = thickness or max(2, round(min(h, w) / 240))

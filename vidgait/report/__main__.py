@@ -1,6 +1,7 @@
 """``python -m vidgait.report``: print the JSON Schema of ``report.json`` (shipped as
 ``docs/report.schema.json``); with ``--fields``, the field table of ``docs/report.md``. Tests fail
-when the shipped copies differ from these."""
+when the shipped copies differ from these.
+"""
 
 import json
 import sys

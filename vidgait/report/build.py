@@ -17,17 +17,25 @@ from typing import Any
 
 import numpy as np
 
+import vidgait.report.model as m
 from vidgait import __version__
 from vidgait.findings import flags, summary
-from vidgait.findings.words import (FRONT_NOTE, SIDE_NOTE, limp_explanation,
-                                    not_measurable_text, notice_text, refusal_text, trust)
+from vidgait.findings.words import (
+    FRONT_NOTE,
+    SIDE_NOTE,
+    limp_explanation,
+    not_measurable_text,
+    notice_text,
+    refusal_text,
+    trust,
+)
 from vidgait.kinematics import GaitAnalysis, NotMeasurable, Quantity
 from vidgait.kinematics import results as core
 from vidgait.kinematics.conventions import SIDES
-import vidgait.report.model as m
 from vidgait.sequence import PoseSequence
 
-#: What a front-view pelvic drop from MediaPipe can be trusted for (docs/accuracy.md, docs/phantom.md)
+#: What a front-view pelvic drop from MediaPipe can be trusted for
+#: (docs/accuracy.md, docs/phantom.md)
 PELVIS_CAUTION = (
     "unverified: on a rendered walking phantom MediaPipe's hip points followed the tilt of the "
     "trunk, not a true 4-10 deg pelvic drop (correlation -0.3 to -0.7 at every size tried), so a "

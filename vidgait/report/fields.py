@@ -1,5 +1,6 @@
 """The field table of ``docs/report.md``, generated from the report model (so the two cannot
-drift: a test compares the table in the docs with :func:`field_table`)."""
+drift: a test compares the table in the docs with :func:`field_table`).
+"""
 
 from __future__ import annotations
 
@@ -82,4 +83,4 @@ def field_table() -> str:
     """
     lines = [BEGIN, "", "| field | type | unit and meaning |", "|---|---|---|"]
     lines += [f"| `{p}` | {t} | {d} |" for p, t, d in _rows(m.Report, "")]
-    return "\n".join(lines + ["", END])
+    return "\n".join([*lines, "", END])

@@ -33,7 +33,7 @@ def _rot(axis: int, deg: np.ndarray | float) -> np.ndarray:
     """Rotation matrices (T,3,3) about lab/segment axis 0=x, 1=y, 2=z by ``deg`` degrees."""
     a = np.radians(np.atleast_1d(np.asarray(deg, dtype=float)))
     c, s = np.cos(a), np.sin(a)
-    r = np.zeros(a.shape + (3, 3))
+    r = np.zeros((*a.shape, 3, 3))
     i, j = [(1, 2), (2, 0), (0, 1)][axis]
     r[..., axis, axis] = 1.0
     r[..., i, i] = c
@@ -51,7 +51,13 @@ def _apply(r: np.ndarray, v: np.ndarray | tuple) -> np.ndarray:
 
 # ----------------------------------------------------------------------------------------- body
 def body_dimensions(height_m: float) -> dict[str, float]:
-    """Segment lengths and radii in metres (Winter 2009 fractions of height; radii approximate)."""
+    """Segment lengths and radii in metres (Winter 2009 fractions of height; radii approximate).
+
+    Parameters
+    ----------
+    height_m : float
+        Body height, m.
+    """
     h = height_m
     k = h / 1.70
     return {
@@ -89,7 +95,17 @@ def _face_points() -> dict[str, tuple[float, float, float]]:
 
 
 def forward_kinematics(ang: dict, p: GaitParams, t: np.ndarray) -> tuple[dict, dict]:
-    """Segment rotations and joint positions RELATIVE to the pelvis origin (mid-hip)."""
+    """Segment rotations and joint positions RELATIVE to the pelvis origin (mid-hip).
+
+    Parameters
+    ----------
+    ang : dict
+        The joint angles of :func:`~vidgait.synth.gait.joint_angles`, deg.
+    p : GaitParams
+        The walk's parameters (body height in m, toe-out and trunk angles in deg).
+    t : (T,) float
+        Times, s.
+    """
     b = body_dimensions(p.height_m)
     a = ang["side"]
     seg: dict[str, np.ndarray] = {}
@@ -140,7 +156,17 @@ def forward_kinematics(ang: dict, p: GaitParams, t: np.ndarray) -> tuple[dict, d
 
 
 def landmarks_of(jt: dict, seg: dict, b: dict) -> np.ndarray:
-    """The 33 landmarks (T,33,3) from joints and segment frames."""
+    """The 33 landmarks (T,33,3) from joints and segment frames.
+
+    Parameters
+    ----------
+    jt : dict str -> (T, 3) float
+        Joint positions, m.
+    seg : dict str -> (T, 3, 3) float
+        Segment rotation matrices.
+    b : dict str -> float
+        Body dimensions of :func:`body_dimensions`, m.
+    """
     n = jt["pelvis"].shape[0]
     lm = np.full((n, N_LANDMARKS, 3), np.nan)
     scale = b["height"] / 1.70

@@ -30,7 +30,13 @@ if TYPE_CHECKING:
 
 
 def walkway_centre(truth: WalkerTruth) -> np.ndarray:
-    """Mid-point of the pelvis path at floor level, (3,) lab metres."""
+    """Mid-point of the pelvis path at floor level, (3,) lab metres.
+
+    Parameters
+    ----------
+    truth : WalkerTruth
+        The synthetic walk.
+    """
     pel = truth.joints["pelvis"]
     return np.array([0.5 * (pel[:, 0].min() + pel[:, 0].max()), pel[:, 1].mean(), 0.0])
 
@@ -58,14 +64,38 @@ class Camera:
 
     @staticmethod
     def focal_from_fov(vertical_fov_deg: float, height: int) -> float:
-        """Focal length in pixels from a vertical field of view in degrees."""
+        """Focal length in pixels from a vertical field of view in degrees.
+
+        Parameters
+        ----------
+        vertical_fov_deg : float
+            Vertical field of view, deg.
+        height : int
+            Image height, px.
+        """
         return 0.5 * height / np.tan(np.radians(vertical_fov_deg) / 2)
 
     @classmethod
     def side(cls, target: np.ndarray | tuple = (0, 0, 0), *, on: Side = "left",
              distance: float = 5.0, cam_height: float = 1.0, vertical_fov_deg: float = 40.0,
              width: int = 1920, height: int = 1080) -> Camera:
-        """Camera ``distance`` m to the walker's ``on`` side of ``target``, looking across."""
+        """Camera ``distance`` m to the walker's ``on`` side of ``target``, looking across.
+
+        Parameters
+        ----------
+        target : (3,) float
+            The point looked at (its x and y; the camera looks level), lab m.
+        on : {"left", "right"}
+            The walker's side the camera stands on.
+        distance : float
+            Distance from ``target``, m.
+        cam_height : float
+            Camera height above the floor, m.
+        vertical_fov_deg : float
+            Vertical field of view, deg.
+        width, height : int
+            Image size, px.
+        """
         tx, ty, _ = np.asarray(target, dtype=float)
         y = ty + (distance if on == "left" else -distance)
         return cls((tx, y, cam_height), (tx, ty, cam_height), focal_px=cls.focal_from_fov(
@@ -75,7 +105,21 @@ class Camera:
     def front(cls, target: np.ndarray | tuple = (0, 0, 0), *, distance: float = 8.0,
               cam_height: float = 1.0, vertical_fov_deg: float = 50.0, width: int = 1080,
               height: int = 1920) -> Camera:
-        """Camera ahead of the walker (the walker approaches it), ``distance`` m from target."""
+        """Camera ahead of the walker (the walker approaches it), ``distance`` m from target.
+
+        Parameters
+        ----------
+        target : (3,) float
+            The point looked at (its x and y; the camera looks level), lab m.
+        distance : float
+            Distance from ``target`` along the direction of progression, m.
+        cam_height : float
+            Camera height above the floor, m.
+        vertical_fov_deg : float
+            Vertical field of view, deg.
+        width, height : int
+            Image size, px (portrait by default).
+        """
         tx, ty, _ = np.asarray(target, dtype=float)
         return cls((tx + distance, ty, cam_height), (tx, ty, cam_height),
                    focal_px=cls.focal_from_fov(vertical_fov_deg, height), width=width,
@@ -85,7 +129,21 @@ class Camera:
     def back(cls, target: np.ndarray | tuple = (0, 0, 0), *, distance: float = 8.0,
              cam_height: float = 1.0, vertical_fov_deg: float = 50.0, width: int = 1080,
              height: int = 1920) -> Camera:
-        """Camera behind the walker (the walker walks away from it)."""
+        """Camera behind the walker (the walker walks away from it).
+
+        Parameters
+        ----------
+        target : (3,) float
+            The point looked at (its x and y; the camera looks level), lab m.
+        distance : float
+            Distance behind ``target`` along the direction of progression, m.
+        cam_height : float
+            Camera height above the floor, m.
+        vertical_fov_deg : float
+            Vertical field of view, deg.
+        width, height : int
+            Image size, px (portrait by default).
+        """
         tx, ty, _ = np.asarray(target, dtype=float)
         return cls((tx - distance, ty, cam_height), (tx, ty, cam_height),
                    focal_px=cls.focal_from_fov(vertical_fov_deg, height), width=width,
@@ -95,7 +153,23 @@ class Camera:
     def oblique(cls, target: np.ndarray | tuple = (0, 0, 0), *, angle_deg: float = 45.0,
                 distance: float = 6.0, cam_height: float = 1.0, vertical_fov_deg: float = 45.0,
                 width: int = 1920, height: int = 1080) -> Camera:
-        """Camera at ``angle_deg`` from the direction of progression (0 = front, 90 = left side)."""
+        """Camera at ``angle_deg`` from the direction of progression (0 = front, 90 = left side).
+
+        Parameters
+        ----------
+        target : (3,) float
+            The point looked at (its x and y; the camera looks level), lab m.
+        angle_deg : float
+            Angle from the direction of progression, deg (0 = front, 90 = left side).
+        distance : float
+            Distance from ``target``, m.
+        cam_height : float
+            Camera height above the floor, m.
+        vertical_fov_deg : float
+            Vertical field of view, deg.
+        width, height : int
+            Image size, px.
+        """
         tx, ty, _ = np.asarray(target, dtype=float)
         a = np.radians(angle_deg)
         pos = (tx + distance * np.cos(a), ty + distance * np.sin(a), cam_height)
@@ -104,7 +178,15 @@ class Camera:
 
     @classmethod
     def default(cls, truth: WalkerTruth, **kwargs) -> Camera:
-        """The camera a ``truth.params.path`` implies: side for across/treadmill, front, back."""
+        """The camera a ``truth.params.path`` implies: side for across/treadmill, front, back.
+
+        Parameters
+        ----------
+        truth : WalkerTruth
+            The synthetic walk; the camera is aimed at the middle of its walkway.
+        **kwargs
+            Passed to :meth:`side`, :meth:`front` or :meth:`back` (distance in m, size in px, ...).
+        """
         c = walkway_centre(truth)
         path = truth.params.path
         if path == "toward":
@@ -115,7 +197,8 @@ class Camera:
 
     def rotation(self) -> np.ndarray:
         """(3,3) lab-to-camera rotation; rows are the camera x (right), y (down) and z (forward)
-        axes in lab coordinates (OpenCV)."""
+        axes in lab coordinates (OpenCV).
+        """
         f = np.asarray(self.look_at, float) - np.asarray(self.position, float)
         f /= np.linalg.norm(f)
         r = np.cross(f, np.asarray(self.up, float))
@@ -154,15 +237,33 @@ class Camera:
         return self.height / 2.0
 
     def to_camera(self, points: np.ndarray) -> np.ndarray:
-        """Lab points (...,3) in camera coordinates (...,3), metres."""
+        """Lab points (...,3) in camera coordinates (...,3), metres.
+
+        Parameters
+        ----------
+        points : (..., 3) float
+            Lab points, m.
+        """
         return (np.asarray(points, float) - np.asarray(self.position, float)) @ self.rotation().T
 
     def depth(self, points: np.ndarray) -> np.ndarray:
-        """Distance along the optical axis of lab points (...,3), metres, shape (...)."""
+        """Distance along the optical axis of lab points (...,3), metres, shape (...).
+
+        Parameters
+        ----------
+        points : (..., 3) float
+            Lab points, m.
+        """
         return self.to_camera(points)[..., 2]
 
     def project(self, points: np.ndarray) -> np.ndarray:
-        """Pixel coordinates (...,2) of lab points (...,3); NaN for points behind the camera."""
+        """Pixel coordinates (...,2) of lab points (...,3); NaN for points behind the camera.
+
+        Parameters
+        ----------
+        points : (..., 3) float
+            Lab points, m.
+        """
         cam = self.to_camera(points)
         z = cam[..., 2]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -210,7 +311,8 @@ class Camera:
     def to_dict(self) -> dict[str, Any]:
         """The camera as matrices, JSON-serialisable: ``rotation`` (3x3), ``translation`` (m),
         ``fx``, ``fy``, ``cx``, ``cy`` (pixels), ``width``, ``height`` (the phantom truth file's
-        ``view``; see :meth:`from_dict`)."""
+        ``view``; see :meth:`from_dict`).
+        """
         return {
             "rotation": self.rotation().tolist(),
             "translation": self.translation.tolist(),
@@ -225,6 +327,12 @@ class Camera:
         The position is ``-rotation.T @ translation``, the look-at point one metre along the
         optical axis and ``up`` the image's up direction, so the rebuilt camera projects like the
         original (to rounding, ~1e-12 px).
+
+        Parameters
+        ----------
+        data : dict
+            The output of :meth:`to_dict`: ``rotation`` (3x3), ``translation`` (m), ``fx``, ``fy``,
+            ``cx``, ``cy`` (px), ``width``, ``height`` (px).
 
         Raises
         ------

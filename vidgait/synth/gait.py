@@ -118,6 +118,7 @@ class GaitParams:
     pelvic_obliquity_keys: tuple[tuple[float, float], ...] = PELVIC_OBLIQUITY_KEYS
 
     def __post_init__(self) -> None:
+        """Check the parameters' ranges (ValueError for one out of range)."""
         if not 0.0 <= self.limp_severity <= 1.0:
             raise ValueError(f"limp_severity must be in [0, 1], got {self.limp_severity}")
         if not 52.0 <= self.toe_off_pct <= 68.0:
@@ -142,7 +143,7 @@ class GaitParams:
             if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0):
                 raise ValueError("timestamps must be 1-D, strictly increasing, >= 2 values")
             return t
-        return np.arange(int(round(self.duration_s * self.fps))) / self.fps
+        return np.arange(round(self.duration_s * self.fps)) / self.fps
 
 
 # ---------------------------------------------------------------------------------------- timing
@@ -156,21 +157,46 @@ class Timing:
     ref_to: float      # reference side's toe-off
 
     def stance(self, side: Side) -> float:
-        """Stance fraction of ``side``."""
+        """Stance fraction of ``side``.
+
+        Parameters
+        ----------
+        side : {"left", "right"}
+            The walker's side.
+        """
         return self.ref_to if side == self.ref else 1.0 + self.other_to - self.other_hs
 
     def offset(self, side: Side) -> float:
-        """Heel-strike time of ``side`` in reference-cycle fractions."""
+        """Heel-strike time of ``side`` in reference-cycle fractions.
+
+        Parameters
+        ----------
+        side : {"left", "right"}
+            The walker's side.
+        """
         return 0.0 if side == self.ref else self.other_hs
 
     def single_support(self, side: Side) -> tuple[float, float]:
-        """(start, end) of this side's single support in its OWN cycle fractions."""
+        """(start, end) of this side's single support in its OWN cycle fractions.
+
+        Parameters
+        ----------
+        side : {"left", "right"}
+            The walker's side.
+        """
         if side == self.ref:
             return self.other_to, self.other_hs
         return self.ref_to - self.other_hs, 1.0 - self.other_hs
 
 
 def timing(p: GaitParams) -> Timing:
+    """The event timing of ``p``'s stride (a limp shortens the good leg's step).
+
+    Parameters
+    ----------
+    p : GaitParams
+        The walk's parameters (toe-off in % of the cycle, limp severity 0-1, painful side).
+    """
     ds = p.toe_off_pct / 100.0 - 0.5
     s = p.limp_severity if p.painful_side else 0.0
     ref: Side = p.painful_side or "right"
@@ -180,6 +206,13 @@ def timing(p: GaitParams) -> Timing:
 
 
 def other_side(side: Side) -> Side:
+    """The contralateral side.
+
+    Parameters
+    ----------
+    side : {"left", "right"}
+        The walker's side.
+    """
     return "left" if side == "right" else "right"
 
 
@@ -210,7 +243,17 @@ def _bump(phase: np.ndarray, start: float, end: float) -> np.ndarray:
 
 
 def stance_weight(phase: np.ndarray, tim: Timing, side: Side) -> np.ndarray:
-    """Load share (0..1) of ``side``, ramping up/down over initial/terminal double support."""
+    """Load share (0..1) of ``side``, ramping up/down over initial/terminal double support.
+
+    Parameters
+    ----------
+    phase : (T,) float
+        The side's own cycle fraction, 0-1 (0 = its heel strike).
+    tim : Timing
+        The stride's event timing.
+    side : {"left", "right"}
+        The walker's side.
+    """
     stance = tim.stance(side)
     ss0, ss1 = tim.single_support(side)
     up = 0.5 * (1 - np.cos(np.pi * np.clip(phase / ss0, 0, 1)))
@@ -221,7 +264,19 @@ def stance_weight(phase: np.ndarray, tim: Timing, side: Side) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------- angles
 def joint_angles(t: np.ndarray, p: GaitParams, tim: Timing, hip_gain: float) -> dict:
-    """True clinical angles (degrees) per side and whole-body series at times ``t``."""
+    """True clinical angles (degrees) per side and whole-body series at times ``t``.
+
+    Parameters
+    ----------
+    t : (T,) float
+        Times, s.
+    p : GaitParams
+        The walk's parameters.
+    tim : Timing
+        The stride's event timing (:func:`timing`).
+    hip_gain : float
+        Scale of the hip-flexion excursion about its mean (1: the normal curve; dimensionless).
+    """
     phase = {s: _own_phase(t, p, tim, s) for s in SIDES}
     nom = {s: _warp(phase[s], tim.stance(s)) for s in SIDES}
     hip_c, knee_c, ank_c = (_curve(k) for k in (p.hip_flexion_keys, p.knee_flexion_keys,

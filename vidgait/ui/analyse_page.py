@@ -63,7 +63,19 @@ def _options() -> tuple[float | None, str | None, bool, str]:
 
 def run_analysis(clips: list[tuple[str, bytes]], model: str, height_cm: float | None,
                  face_blur: bool) -> SessionResult | None:
-    """Run (or fetch from the cache) the analysis; show a clear message on bad input."""
+    """Run (or fetch from the cache) the analysis; show a clear message on bad input.
+
+    Parameters
+    ----------
+    clips : list of (str, bytes)
+        The clips' names and contents.
+    model : str
+        The pose model's name (lite, full, heavy).
+    height_cm : float or None
+        The patient's height, cm (None: lengths in leg lengths).
+    face_blur : bool
+        Blur the face in the annotated videos.
+    """
     try:
         return analyse_cached(content_key(clips), clips, model, height_cm, face_blur)
     except InputError as exc:
@@ -118,7 +130,15 @@ def _save(res: SessionResult, patient_id: str) -> None:
 
 
 def show_result(res: SessionResult, injured: str | None) -> None:
-    """The report on the page: video, cards, findings, curves, table, quality."""
+    """The report on the page: video, cards, findings, curves, table, quality.
+
+    Parameters
+    ----------
+    res : SessionResult
+        The analysis result.
+    injured : str or None
+        The side the clinician reported injured (``"left"``/``"right"``), or None.
+    """
     rep = res.report
     left, right = st.columns([3, 2])
     with left:
@@ -176,7 +196,15 @@ def _table(rep: dict) -> None:
 
 
 def render(samples_dir: Path, max_upload_mb: int) -> None:
-    """Build the Analyse page."""
+    """Build the Analyse page.
+
+    Parameters
+    ----------
+    samples_dir : Path
+        The folder of the bundled sample clips.
+    max_upload_mb : int
+        The largest upload accepted, MB.
+    """
     inject_css()
     st.title("vidgait - gait analysis from a walking video")
     st.caption("Processing is local: the video never leaves this computer. Uploads are written "

@@ -17,14 +17,26 @@ STAGE_WEIGHTS = (0.05, 0.75, 0.05, 0.15)
 
 @st.cache_resource(show_spinner="Preparing the pose model (first run only)...")
 def model_path(name: str) -> str:
-    """Provision the pose model once per process and return its file path."""
+    """Provision the pose model once per process and return its file path.
+
+    Parameters
+    ----------
+    name : str
+        A model name (lite, full, heavy) or a path to a ``.task`` bundle.
+    """
     from vidgait.models import resolve_model
 
     return str(resolve_model(name, progress=False))
 
 
 def content_key(clips: list[tuple[str, bytes]]) -> str:
-    """SHA-256 over the clips' bytes (and names, which appear in the report)."""
+    """SHA-256 over the clips' bytes (and names, which appear in the report).
+
+    Parameters
+    ----------
+    clips : list of (str, bytes)
+        The clips' names and contents.
+    """
     h = hashlib.sha256()
     for name, data in clips:
         h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
@@ -51,6 +63,17 @@ class StageBar:
         self._bar = st.progress(0.0, text="Starting...")
 
     def __call__(self, stage: str, fraction: float, text: str) -> None:
+        """Show ``fraction`` of ``stage`` done, with ``text``, on the bar.
+
+        Parameters
+        ----------
+        stage : str
+            The running stage (one of the bar's stages; an unknown one counts as the first).
+        fraction : float
+            How much of that stage is done, 0-1.
+        text : str
+            What the stage is doing, shown after the stage's number and name.
+        """
         i = self._stages.index(stage) if stage in self._stages else 0
         done = sum(self._weights[:i]) + self._weights[i] * min(max(fraction, 0.0), 1.0)
         label = f"{i + 1}/{len(self._stages)} {self._stages[i]}"
@@ -68,6 +91,19 @@ def analyse_cached(key: str, _clips: list[tuple[str, bytes]], model: str,
 
     The progress bar is created (and removed) inside the function: streamlit replays the
     elements a cached function drew, and they must belong to it.
+
+    Parameters
+    ----------
+    key : str
+        :func:`content_key` of ``_clips`` (the cache key).
+    _clips : list of (str, bytes)
+        The clips' names and contents (leading underscore: streamlit does not hash it).
+    model : str
+        The pose model's name (lite, full, heavy).
+    height_cm : float or None
+        The patient's height, cm (None: lengths in leg lengths).
+    face_blur : bool
+        Blur the face in the annotated videos.
     """
     bar = StageBar()
     try:
@@ -84,7 +120,15 @@ def inject_css() -> None:
 
 
 def show_cards(cards: list[Card], per_row: int = 3) -> None:
-    """Headline cards in a grid; coloured only when outside their normal range."""
+    """Headline cards in a grid; coloured only when outside their normal range.
+
+    Parameters
+    ----------
+    cards : list of Card
+        The headline cards.
+    per_row : int
+        Cards per row.
+    """
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[start:start + per_row], strict=False):
@@ -92,5 +136,11 @@ def show_cards(cards: list[Card], per_row: int = 3) -> None:
 
 
 def esc(text: str) -> str:
-    """HTML-escape for ``unsafe_allow_html`` markdown."""
+    """HTML-escape for ``unsafe_allow_html`` markdown.
+
+    Parameters
+    ----------
+    text : str
+        The text to escape.
+    """
     return html.escape(text)

@@ -110,6 +110,11 @@ def make_frame_callback(holder: _Holder) -> Callable[[Any], Any]:
     It converts the ``av.VideoFrame`` to RGB, submits it with its stream time, and returns the
     newest overlay as a new ``av.VideoFrame``; before a processor exists the frame is echoed.
     No streamlit call happens here.
+
+    Parameters
+    ----------
+    holder : _Holder
+        The session's processor holder and stream clock.
     """
     import av
 
@@ -161,7 +166,7 @@ def _controls(holder: _Holder) -> None:
                              value=False, key="live_mirror")
         _ensure_processor(holder, MODEL_CHOICES[label], mirror)
         st.subheader("Biofeedback")
-        names = ["off"] + list(METRICS)
+        names = ["off", *METRICS]
         metric = st.selectbox("Metric", names, key="live_metric",
                               format_func=lambda m: "off" if m == "off" else
                               f"{METRICS[m][0]} ({METRICS[m][1]})")
@@ -216,7 +221,8 @@ def _fmt(v: float, unit: str = "", digits: int = 1) -> str:
 
 def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
     """Value and note of the panel's limp cell, kept short (the column is narrow): the verdict
-    and suspected painful side, or the strides per side collected so far for the verdict."""
+    and suspected painful side, or the strides per side collected so far for the verdict.
+    """
     if m.limp_verdict == "limp":
         return "limp", f"{m.limp_side} painful?" if m.limp_side else None
     if m.limp_verdict == "collecting":
@@ -225,7 +231,13 @@ def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
 
 
 def show_snapshot(snap: LiveSnapshot) -> None:
-    """The metrics panel for one snapshot (patient's left and right)."""
+    """The metrics panel for one snapshot (patient's left and right).
+
+    Parameters
+    ----------
+    snap : LiveSnapshot
+        The live processor's latest state.
+    """
     import streamlit as st
 
     m = snap.metrics

@@ -53,7 +53,13 @@ class SessionResult:
 
 
 def check_suffix(name: str) -> str:
-    """The lower-case suffix of ``name``; :class:`InputError` when it is not a video suffix."""
+    """The lower-case suffix of ``name``; :class:`InputError` when it is not a video suffix.
+
+    Parameters
+    ----------
+    name : str
+        A file name.
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in VIDEO_SUFFIXES:
         raise InputError(f"{name}: not a video file name (accepted: "
@@ -114,7 +120,13 @@ def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
 
 
 def sample_clips(folder: Path) -> list[Path]:
-    """The bundled sample clips, side views first (a side view shows the most metrics)."""
+    """The bundled sample clips, side views first (a side view shows the most metrics).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder of the sample clips (``*.mp4``).
+    """
     return sorted(folder.glob("*.mp4"), key=lambda p: ("side" not in p.name, p.name))
 
 

@@ -1,4 +1,4 @@
-"""The "Simulate my setup" page: how well would vidgait measure with this camera setup?"""
+"""The "Simulate my setup" page: how well vidgait would measure with this camera setup."""
 
 from __future__ import annotations
 
@@ -49,7 +49,13 @@ def _setup_form() -> tuple[RecordingSetup, dict] | None:
 
 
 def show_simulation(sim: Simulation) -> None:
-    """Video, detection rate and the error of each metric against the phantom truth."""
+    """Video, detection rate and the error of each metric against the phantom truth.
+
+    Parameters
+    ----------
+    sim : Simulation
+        The simulated recording and its scores.
+    """
     det = sim.detection
     c1, c2 = st.columns([3, 2])
     c1.video(sim.video, format="video/mp4")
@@ -86,7 +92,7 @@ def render() -> None:
             with tempfile.TemporaryDirectory(prefix="vidgait-sim-") as tmp:
                 st.session_state["simulation"] = simulate_setup(
                     setup, tmp, model=model_path("full"), progress=bar, **gait)
-        except Exception as exc:  # noqa: BLE001 - renderer/pose failures: a message, no traceback
+        except Exception as exc:  # renderer/pose failures: a message, no traceback
             st.error(f"This setup could not be simulated: {exc}")
         finally:
             bar.clear()

@@ -1,5 +1,6 @@
-"""Video reading: open a file or a camera, tell its facts, yield upright RGB frames with real
-timestamps (milliseconds). Writing is :mod:`vidgait.video.write`.
+"""Video reading: open a file, tell its facts, yield upright RGB frames with real timestamps
+(milliseconds). Cameras are read by :mod:`vidgait.video.camera`, writing is
+:mod:`vidgait.video.write`.
 
 Files are decoded with PyAV (FFmpeg), which gives the container's presentation timestamps, the
 codec and the display-rotation metadata directly. Phones record variable frame rate, so a frame's
@@ -8,18 +9,14 @@ increasing (a frame whose timestamp does not advance is dropped and counted), be
 VIDEO mode requires it.
 
 Rotation: phones store portrait video as landscape pixels plus a display matrix. FFmpeg reports the
-matrix as a counter-clockwise angle (``frame.rotation``); frames are turned upright here, explicitly,
-whatever OpenCV's own auto-rotate default happens to be (it changed in OpenCV 4.11).
-
-Cameras (an integer device index) are read with OpenCV; their timestamps come from a monotonic
-clock because a live device has no container time.
+matrix as a counter-clockwise angle (``frame.rotation``); frames are turned upright here,
+explicitly, whatever OpenCV's own auto-rotate default happens to be (it changed in OpenCV 4.11).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,7 +26,6 @@ import av
 import numpy as np
 
 from vidgait.errors import (
-    CameraError,
     ClipTooShortError,
     CorruptVideoError,
     EmptyVideoError,
@@ -233,6 +229,13 @@ def probe(path: str | os.PathLike[str], limits: VideoLimits = DEFAULT_LIMITS) ->
 
     One frame is decoded to make sure the stream is readable.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The video file.
+    limits : VideoLimits
+        What the video must satisfy (file size, duration, frame size, ...).
+
     Raises
     ------
     VideoNotFoundError, NotAVideoError, EmptyVideoError, CorruptVideoError,
@@ -249,7 +252,7 @@ def probe(path: str | os.PathLike[str], limits: VideoLimits = DEFAULT_LIMITS) ->
         w, h = first.width, first.height
         if rotation in (90, 270):
             w, h = h, w
-        frames = int(stream.frames) if stream.frames else int(round(duration * fps))
+        frames = int(stream.frames) if stream.frames else round(duration * fps)
         info = VideoInfo(
             path=str(p), width=w, height=h, fps=fps, frame_count=frames, duration_s=duration,
             rotation=rotation, codec=stream.codec_context.name, container=container.format.name,
@@ -357,37 +360,3 @@ def _frame_time(frame: av.VideoFrame, last_t: float | None, fallback_dt: float) 
     if frame.pts is not None and frame.time_base is not None:
         return float(frame.pts * Fraction(frame.time_base))
     return 0.0 if last_t is None else last_t + fallback_dt
-
-
-# ------------------------------------------------------------------------------------ cameras
-def iter_camera(index: int = 0, *, width: int | None = None, height: int | None = None,
-                max_frames: int | None = None, max_failures: int = 30) -> Iterator[Frame]:
-    """Yield RGB frames from a camera (OpenCV device index) with monotonic-clock timestamps.
-
-    Raises :class:`CameraError` when the device cannot be opened or stops delivering frames.
-    """
-    import cv2  # OpenCV only for devices: files go through PyAV
-
-    cap = cv2.VideoCapture(index)
-    if not cap.isOpened():
-        raise CameraError(f"Camera {index} could not be opened (is it connected and free?).")
-    try:
-        if width:
-            cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
-        if height:
-            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
-        t0 = time.monotonic()
-        n = failures = 0
-        while max_frames is None or n < max_frames:
-            ok, bgr = cap.read()
-            if not ok:
-                failures += 1
-                if failures >= max_failures:
-                    raise CameraError(f"Camera {index} stopped delivering frames.")
-                continue
-            failures = 0
-            t_ms = (time.monotonic() - t0) * 1000.0
-            yield Frame(index=n, timestamp_ms=t_ms, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-            n += 1
-    finally:
-        cap.release()

@@ -23,6 +23,21 @@ class H264Writer:
     Timestamps are kept in ``time_base`` units (milliseconds by default), so variable-frame-rate
     clips stay in sync; a constant-rate source can pass ``time_base=1/fps`` for exact frame times.
     Odd frame sizes are padded by one pixel (yuv420p needs even sizes).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The mp4 file to write (its folder is created).
+    width, height : int
+        Frame size, px.
+    fps : float
+        Nominal frame rate, Hz (the stream's rate; frame times come from the timestamps).
+    crf : int
+        x264 constant rate factor (lower: better quality, larger file).
+    preset : str
+        x264 speed preset.
+    time_base : Fraction
+        The unit of the stored timestamps, s (default 1 ms).
     """
 
     def __init__(self, path: str | os.PathLike[str], width: int, height: int, fps: float, *,
@@ -44,12 +59,20 @@ class H264Writer:
         self._last_pts = -1
 
     def write(self, rgb: np.ndarray, timestamp_ms: float) -> None:
-        """Add one RGB frame shown at ``timestamp_ms`` (later than the previous one)."""
+        """Add one RGB frame shown at ``timestamp_ms`` (later than the previous one).
+
+        Parameters
+        ----------
+        rgb : (H, W, 3) uint8
+            The frame, RGB (padded to the writer's even size when needed).
+        timestamp_ms : float
+            The frame's time, ms (a time not after the previous frame's is moved one tick later).
+        """
         if rgb.shape[0] != self._h or rgb.shape[1] != self._w:
             rgb = cv2.copyMakeBorder(rgb, 0, self._h - rgb.shape[0], 0, self._w - rgb.shape[1],
                                      cv2.BORDER_REPLICATE)
         frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-        pts = max(int(round(timestamp_ms / 1000 / self._tb)), self._last_pts + 1)
+        pts = max(round(timestamp_ms / 1000 / self._tb), self._last_pts + 1)
         frame.pts, frame.time_base, self._last_pts = pts, self._tb, pts
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
@@ -64,8 +87,10 @@ class H264Writer:
         self._container = None
 
     def __enter__(self) -> H264Writer:
+        """Return the writer; leaving the ``with`` block closes the file."""
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        """Finish the file (:meth:`close`)."""
         self.close()
