@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: system-deps install install-test run test bench clean
+.PHONY: system-deps install install-test run test lint bench clean
 
 ## system-deps: Debian packages (EGL/Mesa for the phantom renderer); a no-op when present
 system-deps:
@@ -29,8 +29,12 @@ install-test: system-deps $(BIN)/python
 run: install
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
 
-## test: install, then run the whole test suite
-test: install-test
+## lint: ruff with the project's rule set (pyproject.toml), over the code and the tests
+lint: install-test
+	$(BIN)/ruff check vidgait tests app.py benchmarks scripts
+
+## test: install, lint, then run the whole test suite
+test: lint
 	$(BIN)/python -m pytest
 
 ## bench: print pose-stage and analysis speed figures as JSON
