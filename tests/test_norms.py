@@ -89,6 +89,7 @@ _ALLOWED_LITERALS = {
     ("render/annotate.py", 14): "label font size, px",
     ("render/document.py", 59): "a PDF table column width, mm",
     ("render/document.py", 150): "figure resolution, dpi",
+    ("marker/sheet.py", 14): "the marker sheet's title font size, pt",
     ("kinematics/view.py", 0.05): "ankle activity below which a person is standing, leg lengths",
     ("ui/common.py", 0.05): "a share of the progress bar (upload stages)",
     ("ui/simulate_page.py", 0.05): "a share of the progress bar (simulation stages)",

@@ -61,6 +61,12 @@ class PoseFileError(InputError):
     """A saved pose-sequence file is missing, damaged or of an unknown version."""
 
 
+class MarkerError(InputError, ValueError):
+    """A printable marker that cannot be made: an unknown paper or tag id, or a size too small
+    to be read or too large for the paper.
+    """
+
+
 class ModelError(VidgaitError):
     """A pose model could not be found, downloaded, built or verified."""
 

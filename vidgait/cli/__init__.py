@@ -222,6 +222,17 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_marker(args: argparse.Namespace) -> int:
+    from vidgait.marker import marker_pdf
+
+    data = marker_pdf(paper=args.paper, size_mm=args.marker_size_mm, tag_id=args.id)
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"{out}: AprilTag 36h11 id {args.id}, black square {args.marker_size_mm:g} mm on "
+          f"{args.paper.upper()}; print at 100 % (actual size) and check the scale bar")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate the README's command list)."""
     p = argparse.ArgumentParser(
@@ -314,6 +325,22 @@ def build_parser() -> argparse.ArgumentParser:
                     help="IP address or name the browsers will use (repeatable; default: this "
                          "computer's LAN address)")
     lc.set_defaults(func=_cmd_lan_cert)
+
+    mk = sub.add_parser(
+        "marker", help="the printable pelvis marker (AprilTag card, scale bar, instructions) as "
+                       "a PDF",
+        description="Write the pelvis marker sheet. Print it at 100 % ('Actual size', never "
+                    "'Fit to page'), check the black square and the 100 mm scale bar with a "
+                    "ruler, cut the card out, make it rigid and wear it on the sacrum; page 2 "
+                    "says how to wear it and record the walk (docs/marker.md).")
+    mk.add_argument("-o", "--output", required=True, help="output PDF file")
+    mk.add_argument("--paper", default="a4", metavar="{a4,letter}", help="paper size (a4)")
+    mk.add_argument("--marker-size-mm", type=float, default=120.0,
+                    help="side of the tag's black square when printed, mm (120; 40 up to what "
+                         "fits the paper)")
+    mk.add_argument("--id", type=int, default=0,
+                    help="tag id: 0 worn at the back on the sacrum (default), 1 for a front view")
+    mk.set_defaults(func=_cmd_marker)
 
     mod = sub.add_parser("models", help="list or provision pose models")
     mod.add_argument("action", choices=["list", "fetch"])

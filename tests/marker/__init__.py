@@ -1,0 +1,1 @@
+"""Tests of vidgait.marker (the printable pelvis marker)."""
