@@ -17,6 +17,7 @@ from vidgait.render.headline import (
     spatiotemporal_rows,
 )
 from vidgait.ui.common import analyse_cached, content_key, esc, inject_css, show_cards
+from vidgait.ui.marker import render_marker_download
 from vidgait.ui.pipeline import SessionResult, sample_clips
 from vidgait.video import VIDEO_SUFFIXES
 
@@ -58,6 +59,7 @@ def _options() -> tuple[float | None, str | None, bool, str]:
                                help="Used in the wording only, never in the numbers")
         blur = st.checkbox("Blur the face in the video", key="face_blur")
         model = st.selectbox("Pose model", ["full", "lite", "heavy"], key="model")
+        render_marker_download()
     return (height or None, injured if injured != "not given" else None, blur, model)
 
 
