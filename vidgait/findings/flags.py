@@ -25,25 +25,6 @@ from vidgait.norms import (
 Flag = dict[str, Any]
 
 
-def value_of(result: GaitAnalysis, block: str, side: str, metric: str) -> float:
-    """The value of ``metric`` on ``side`` in ``block`` (``"spatiotemporal"``,
-    ``"kinematics"``, ``"pelvis"``), NaN when not measured.
-
-    Parameters
-    ----------
-    result : GaitAnalysis
-        The kinematics core's result.
-    block : str
-        ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
-    side : str
-        ``"left"`` or ``"right"`` (the patient's side).
-    metric : str
-        The metric's name, with its unit suffix (e.g. ``"stance_pct"``).
-    """
-    est = result.estimate(block, side, metric)
-    return est.value if est is not None else float("nan")
-
-
 #: where each block's estimates are measured (said in a flag's ``view``)
 _BLOCK_VIEW = {"spatiotemporal": "timing", "kinematics": "side", "pelvis": "front/back"}
 

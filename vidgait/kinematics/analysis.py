@@ -29,6 +29,7 @@ from vidgait.kinematics.results import (
     Quantity,
     Refusal,
     Spatiotemporal,
+    value_of,
 )
 from vidgait.kinematics.signal import Conditioned, condition
 from vidgait.kinematics.spatiotemporal import METRICS, cadence
@@ -133,6 +134,25 @@ class GaitAnalysis:
             return self.spatiotemporal.get(side, metric)
         per_side = getattr(self, block)[side]
         return None if isinstance(per_side, NotMeasurable) else per_side.get(metric)
+
+    def value(self, block: str, side: str, metric: str) -> float:
+        """The value of :meth:`estimate`, NaN when it was not measured.
+
+        Parameters
+        ----------
+        block : str
+            ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+        side : str
+            ``"left"`` or ``"right"`` (the patient's side).
+        metric : str
+            The metric's name, with its unit suffix (e.g. ``"pelvic_drop_deg"``).
+
+        Returns
+        -------
+        float
+            In the metric's unit.
+        """
+        return value_of(self.estimate(block, side, metric))
 
 
 def _pool(results: list[PassResult], attr: str) -> dict[str, dict[str, np.ndarray]]:

@@ -103,6 +103,21 @@ class Estimate:
 Measure = Estimate | NotMeasurable
 
 
+def value_of(estimate: Estimate | None) -> float:
+    """The value of an estimate, NaN when there is none (not measured).
+
+    Parameters
+    ----------
+    estimate : Estimate or None
+        A core estimate, in its metric's unit.
+
+    Returns
+    -------
+    float
+    """
+    return float(estimate.value) if estimate is not None else float("nan")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A single value with its unit (stride length, walking speed).
@@ -258,4 +273,4 @@ class Notice:
 
 __all__ = ["Curve", "Estimate", "Measure", "Method", "NotMeasurable", "Notice", "NoticeCode",
            "PassInfo", "Quantity", "Reason", "Refusal", "RefusalReason", "Side",
-           "Spatiotemporal", "View"]
+           "Spatiotemporal", "View", "value_of"]

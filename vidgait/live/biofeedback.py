@@ -29,7 +29,8 @@ from vidgait.kinematics import GaitAnalysis, analyze
 from vidgait.kinematics.conventions import other
 from vidgait.kinematics.limp import symmetry_index
 from vidgait.kinematics.pelvis import pelvis_metrics
-from vidgait.live.metrics import KNEE_PEAK, SIDES, core_stride_values, settled_strides, value_of
+from vidgait.kinematics.results import value_of
+from vidgait.live.metrics import KNEE_PEAK, SIDES, core_stride_values, settled_strides
 from vidgait.norms import BIOFEEDBACK_TARGETS, CLINICIAN_TARGET, Range
 from vidgait.sequence import PoseSequence
 

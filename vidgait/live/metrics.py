@@ -35,7 +35,7 @@ from vidgait.findings.words import notice_text
 from vidgait.kinematics import GaitAnalysis, analyze, timing_passes
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.kinematics.per_pass import PassResult
-from vidgait.kinematics.results import Estimate, PassInfo
+from vidgait.kinematics.results import PassInfo
 from vidgait.kinematics.spatiotemporal import METRICS as STRIDE_METRICS
 from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
 from vidgait.kinematics.strides import Stride, near_median_duration
@@ -137,22 +137,6 @@ class RollingMetrics:
         return {k: clean(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def value_of(estimate: Estimate | None) -> float:
-    """The value of a core estimate, NaN when there is none.
-
-    Parameters
-    ----------
-    estimate : Estimate or None
-        A core estimate.
-    """
-    return float(estimate.value) if estimate is not None else float("nan")
-
-
-def _side_value(a: GaitAnalysis, block: str, side: str, key: str) -> float:
-    """The core's estimate of ``key`` on ``side`` in ``block``; NaN where not measurable."""
-    return value_of(a.estimate(block, side, key))
-
-
 def core_stride_values(r: PassResult) -> dict[Stride, dict[str, float]]:
     """The core's per-stride values of every accepted stride of a pass.
 
@@ -241,9 +225,8 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         cadence_steps_per_min=cadence(stride_metrics(strides)),
         step_time_s=step, step_time_si_pct=si,
         limp_verdict=verdict, limp_side=a.limp.suspected_painful_side,
-        pelvic_drop_deg={s: _side_value(a, "pelvis", s, "pelvic_drop_deg") for s in SIDES},
-        knee_peak_swing_flexion_deg={s: _side_value(a, "kinematics", s, KNEE_PEAK)
-                                     for s in SIDES},
+        pelvic_drop_deg={s: a.value("pelvis", s, "pelvic_drop_deg") for s in SIDES},
+        knee_peak_swing_flexion_deg={s: a.value("kinematics", s, KNEE_PEAK) for s in SIDES},
         strides=sum(len(r.strides) for r in a.pass_results),
         strides_per_side=per_side, warnings=tuple(notice_text(n) for n in a.notices))
 
@@ -260,4 +243,4 @@ def _latest_view(passes: tuple[PassInfo, ...]) -> str | None:
 
 
 __all__ = ["KNEE_PEAK", "LimpVerdict", "RollingMetrics", "core_stride_values",
-           "rolling_metrics", "settled_strides", "value_of"]
+           "rolling_metrics", "settled_strides"]
