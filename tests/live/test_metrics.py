@@ -39,6 +39,10 @@ def test_rolling_metrics_are_the_cores_figures_and_short_windows_give_nan():
     short = rolling_metrics(seq.slice(0, 45))  # 1.5 s: the core measures nothing yet
     assert not short.available and math.isnan(short.step_time_si_pct)
     assert short.to_dict()["cadence_steps_per_min"] is None
+    # what the core noticed stays a code until shown (the processor words the last one)
+    assert short.notices == analyze(seq.slice(0, 45)).notices
+    assert "no_timing" in [n.code for n in short.notices]
+    assert {"code": "no_timing", "value": None, "clip": None} in short.to_dict()["notices"]
 
 
 def test_metrics_appear_once_two_strides_are_complete(monkeypatch):

@@ -25,17 +25,17 @@ wait for strides of both sides):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from vidgait.findings.words import notice_text
 from vidgait.kinematics import GaitAnalysis, analyze, timing_passes
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.kinematics.per_pass import PassResult
-from vidgait.kinematics.results import PassInfo
+from vidgait.kinematics.results import Notice, PassInfo
 from vidgait.kinematics.spatiotemporal import METRICS as STRIDE_METRICS
 from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
 from vidgait.kinematics.strides import Stride, near_median_duration
@@ -85,8 +85,9 @@ class RollingMetrics:
         Settled strides of each side in the passes that give the timing.
     strides_needed : int
         Strides per side the limp verdict needs.
-    warnings : tuple of str
-        The core's warnings for this window.
+    notices : tuple of Notice
+        What the core noticed in this window, as codes (worded only where shown:
+        :func:`vidgait.findings.words.notice_text`).
     """
 
     window_s: float = 0.0
@@ -101,7 +102,7 @@ class RollingMetrics:
     strides: int = 0
     strides_per_side: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIDES, 0))
     strides_needed: int = MIN_STRIDES
-    warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
 
     @property
     def available(self) -> bool:
@@ -130,7 +131,9 @@ class RollingMetrics:
             if isinstance(v, dict):
                 return {k: clean(x) for k, x in v.items()}
             if isinstance(v, tuple):
-                return list(v)
+                return [clean(x) for x in v]
+            if dataclasses.is_dataclass(v):
+                return clean(dataclasses.asdict(v))
             if isinstance(v, float) and not math.isfinite(v):
                 return None
             return v
@@ -228,7 +231,7 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         pelvic_drop_deg={s: a.value("pelvis", s, "pelvic_drop_deg") for s in SIDES},
         knee_peak_swing_flexion_deg={s: a.value("kinematics", s, KNEE_PEAK) for s in SIDES},
         strides=sum(len(r.strides) for r in a.pass_results),
-        strides_per_side=per_side, warnings=tuple(notice_text(n) for n in a.notices))
+        strides_per_side=per_side, notices=a.notices)
 
 
 def _finite_mean(values: list[float]) -> float:

@@ -47,6 +47,7 @@ from types import TracebackType
 
 import numpy as np
 
+from vidgait.findings.words import notice_text
 from vidgait.kinematics import analyze
 from vidgait.live.biofeedback import Biofeedback, stride_values
 from vidgait.live.config import LiveConfig, PoseDetector, choose_model
@@ -429,7 +430,8 @@ class LiveProcessor:
                                      analysis_ms=1000.0 * (self._clock() - start),
                                      analysis_note=f"{type(exc).__name__}: {exc}")
             return
-        note = "" if metrics.available else "; ".join(metrics.warnings[-1:])
+        note = ("" if metrics.available or not metrics.notices
+                else notice_text(metrics.notices[-1]))
         with self._lock:
             if feedback is self._feedback:  # not replaced meanwhile
                 feedback.update(strides, float(seq.t[-1]))
