@@ -167,7 +167,7 @@ def side_value(report: dict[str, Any], block: str, metric: str, side: str) -> fl
         None when not measured.
     """
     b = report.get(block) or {}
-    if str(report.get("schema_version", "1")).split(".")[0] >= "2":
+    if int(str(report.get("schema_version", "1")).split(".")[0]) >= 2:
         v = value(b.get(side), metric)
     else:
         old, by_metric = _BEFORE_2[(block, metric)]
@@ -175,14 +175,15 @@ def side_value(report: dict[str, Any], block: str, metric: str, side: str) -> fl
     return v if isinstance(v, (int, float)) else None
 
 
-def _headline(block: str, metric: str, label: str, sdc: str | None) -> dict[str, tuple]:
-    return {f"{metric}_{s}": (f"{label} {s}", RANGES_UNIT[metric],
+def _headline(block: str, metric: str, label: str) -> dict[str, tuple]:
+    """Both sides' rows of a per-side angle (degrees); judged against its smallest detectable
+    change when :data:`vidgait.norms.DETECTABLE_CHANGE` has one.
+    """
+    sdc = metric if metric in DETECTABLE_CHANGE else None
+    return {f"{metric}_{s}": (f"{label} {s}", "deg",
                               lambda r, s=s: side_value(r, block, metric, s), sdc)
             for s in ("left", "right")}
 
-
-RANGES_UNIT = {"pelvic_drop_deg": "deg", "trunk_lean_over_stance_deg": "deg",
-               "knee_peak_swing_flexion_deg": "deg", "hip_rotation_swing_deg": "deg"}
 
 #: metric key -> (label, unit, getter, key of its smallest detectable change or None)
 HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
@@ -191,11 +192,10 @@ HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
     "cadence_steps_per_min": ("Cadence", "steps/min",
                               lambda r: (r.get("spatiotemporal") or {})
                               .get("cadence_steps_per_min"), None),
-    **_headline("pelvis", "pelvic_drop_deg", "Pelvic drop", "pelvic_drop_deg"),
-    **_headline("trunk", "trunk_lean_over_stance_deg", "Trunk lean",
-                "trunk_lean_over_stance_deg"),
-    **_headline("knee", "knee_peak_swing_flexion_deg", "Knee peak flexion", None),
-    **_headline("hip", "hip_rotation_swing_deg", "Hip rotation", None),
+    **_headline("pelvis", "pelvic_drop_deg", "Pelvic drop"),
+    **_headline("trunk", "trunk_lean_over_stance_deg", "Trunk lean"),
+    **_headline("knee", "knee_peak_swing_flexion_deg", "Knee peak flexion"),
+    **_headline("hip", "hip_rotation_swing_deg", "Hip rotation"),
 }
 
 
