@@ -80,12 +80,14 @@ def difference(result: GaitAnalysis, metric: str) -> tuple[str, float, float] | 
         the difference is within the limit, or the limit asks for a symmetry interval that
         includes 0 (``Threshold.interval_of``).
     """
-    lim = DIFFERENCES[metric]
     block = next((b for b in _BLOCK_VIEW if result.estimate(b, "left", metric) is not None), None)
-    if block is None:
-        return None
-    v = {s: (e.value if (e := result.estimate(block, s, metric)) else float("nan"))
-         for s in SIDES}
+    return None if block is None else _difference(result, block, metric)
+
+
+def _difference(result: GaitAnalysis, block: str, metric: str) -> tuple[str, float, float] | None:
+    """:func:`difference` of a metric measured in ``block``."""
+    lim = DIFFERENCES[metric]
+    v = {s: result.value(block, s, metric) for s in SIDES}
     if not all(np.isfinite(x) for x in v.values()):
         return None
     pick = min if metric == "knee_peak_swing_flexion_deg" else max
@@ -113,15 +115,19 @@ def knee_asymmetry(result: GaitAnalysis) -> tuple[str, float, float] | None:
     return difference(result, "knee_peak_swing_flexion_deg")
 
 
-def _difference_flag(result: GaitAnalysis, metric: str, view: str) -> Flag | None:
-    found = difference(result, metric)
-    if found is None:
-        return None
-    side, v, o = found
-    lim = DIFFERENCES[metric]
-    return {"metric": metric, "side": side, "value": v - o, "unit": lim.unit,
-            "direction": "asymmetric", "normal": f"left/right difference <= {lim.text()}",
-            "reference": f"{lim.note}, {lim.source}", "view": view}
+def _block_flags(result: GaitAnalysis, block: str) -> list[Flag]:
+    """The band flags of ``block`` (:func:`_band_flags`), then its left/right differences beyond
+    their limits, in the order of :data:`vidgait.norms.DIFFERENCES`.
+    """
+    out = _band_flags(result, block)
+    for metric, lim in DIFFERENCES.items():
+        if (found := _difference(result, block, metric)) is not None:
+            side, v, o = found
+            out.append({"metric": metric, "side": side, "value": v - o, "unit": lim.unit,
+                        "direction": "asymmetric",
+                        "normal": f"left/right difference <= {lim.text()}",
+                        "reference": f"{lim.note}, {lim.source}", "view": _BLOCK_VIEW[block]})
+    return out
 
 
 def flags(result: GaitAnalysis) -> list[Flag]:
@@ -148,10 +154,7 @@ def flags(result: GaitAnalysis) -> list[Flag]:
                    cad if isinstance(cad, float) else float("nan"), "timing")
     if f:
         out.append(f)
-    out += _band_flags(result, "spatiotemporal") + _band_flags(result, "kinematics")
-    f = _difference_flag(result, "knee_peak_swing_flexion_deg", "side")
-    if f:
-        out.append(f)
+    out += _block_flags(result, "spatiotemporal") + _block_flags(result, "kinematics")
     m = result.limp.stance
     if result.limp.verdict == "limp" and m is not None:
         out.append({"metric": "stance_time_symmetry_index", "side":
@@ -161,12 +164,7 @@ def flags(result: GaitAnalysis) -> list[Flag]:
                               "(the events' resolution)",
                     "reference": f"symmetry index, {ROBINSON}; threshold from the measurement "
                                  "(docs/kinematics.md)", "view": "timing"})
-    out += _band_flags(result, "pelvis")
-    for metric in DIFFERENCES:
-        if metric != "knee_peak_swing_flexion_deg" and (
-                f := _difference_flag(result, metric, "front/back")):
-            out.append(f)
-    return out
+    return out + _block_flags(result, "pelvis")
 
 
 def find_flag(fl: list[Flag], metric: str, side: str | None = None,
