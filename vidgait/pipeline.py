@@ -45,8 +45,18 @@ STAGES = ("reading", "pose", "analysis", "outputs")
 WALK_TO_RECORD_M = 5
 
 
-def _silent(stage: str, fraction: float, text: str) -> None:
-    """A progress sink that ignores everything."""
+def no_progress(stage: str, fraction: float, text: str) -> None:
+    """A progress callback that ignores everything (the default of every progress argument).
+
+    Parameters
+    ----------
+    stage : str
+        One of :data:`STAGES`.
+    fraction : float
+        0..1 of that stage.
+    text : str
+        What is being done, for people.
+    """
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,7 @@ def run_session(inputs: Sequence[str | os.PathLike[str]], *, height_cm: float | 
                 model: str = "full", num_poses: int = 2, names: Sequence[str] | None = None,
                 limits: VideoLimits = DEFAULT_LIMITS,
                 poses_dir: str | os.PathLike[str] | None = None,
-                progress: StageProgress = _silent) -> Session:
+                progress: StageProgress = no_progress) -> Session:
     """Run clips through pose, analysis and report.
 
     Parameters
@@ -212,7 +222,8 @@ def run_session(inputs: Sequence[str | os.PathLike[str]], *, height_cm: float | 
 
 
 def write_outputs(session: Session, outdir: str | os.PathLike[str], *, annotated: bool = False,
-                  face_blur: bool = False, progress: StageProgress = _silent) -> dict[str, Path]:
+                  face_blur: bool = False,
+                  progress: StageProgress = no_progress) -> dict[str, Path]:
     """Write a session's files into ``outdir``.
 
     Parameters
@@ -257,5 +268,5 @@ def write_outputs(session: Session, outdir: str | os.PathLike[str], *, annotated
     return files
 
 
-__all__ = ["STAGES", "Session", "StageProgress", "measure", "require_walking", "run_session",
-           "write_outputs"]
+__all__ = ["STAGES", "Session", "StageProgress", "measure", "no_progress", "require_walking",
+           "run_session", "write_outputs"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vidgait.pipeline import StageProgress, no_progress, run_session
 from vidgait.report import value
 
 #: (label, unit, truth summary path, report getter); truth paths are keys of the phantom's
@@ -99,7 +100,7 @@ class Simulation:
 
 def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: float = 5.0,
                    model: str = "full", seed: int = 0,
-                   progress: Callable[[str, float, str], None] | None = None,
+                   progress: StageProgress = no_progress,
                    **gait: Any) -> Simulation:
     """Render a phantom walk for ``setup``, analyse it, and score it against its truth.
 
@@ -129,22 +130,17 @@ def simulate_setup(setup: Any, workdir: str | os.PathLike[str], *, duration_s: f
 
     from vidgait.phantom import render_clip
     from vidgait.phantom.validate import compare
-    from vidgait.pipeline import run_session
     from vidgait.synth import GaitParams, simulate
     from vidgait.video import VideoLimits
 
-    def say(stage: str, frac: float, text: str) -> None:
-        if progress is not None:
-            progress(stage, frac, text)
-
     params = GaitParams(duration_s=duration_s, fps=setup.fps, path=setup.path, **gait)
-    say("rendering", 0.0, "Rendering the phantom walk for this setup")
+    progress("rendering", 0.0, "Rendering the phantom walk for this setup")
     clip = render_clip(params, setup.camera(simulate(params)),
                        Path(workdir) / f"phantom_{setup.view}.mp4", noise=setup.noise,
                        crf=setup.crf, seed=seed, preset="veryfast")
     session = run_session([clip.video_path], height_cm=100 * params.height_m, model=model,
                           names=["the phantom"], limits=VideoLimits(min_duration_s=0.0),
-                          progress=lambda st, f, text: st != "reading" and say(st, f, text))
+                          progress=lambda st, f, text: st != "reading" and progress(st, f, text))
     report = session.report
     return Simulation(video=Path(clip.video_path).read_bytes(), report=report,
                       errors=metric_errors(report, clip.truth.summary),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vidgait.errors import InputError
-from vidgait.pipeline import STAGES, StageProgress, run_session, write_outputs
+from vidgait.pipeline import STAGES, StageProgress, no_progress, run_session, write_outputs
 from vidgait.video import VIDEO_SUFFIXES
 
 
@@ -69,7 +69,7 @@ def check_suffix(name: str) -> str:
 
 def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
                   height_cm: float | None = None, face_blur: bool = False,
-                  progress: StageProgress | None = None) -> SessionResult:
+                  progress: StageProgress = no_progress) -> SessionResult:
     """Run the session pipeline (:func:`vidgait.pipeline.run_session`) on uploaded clips.
 
     Parameters
@@ -98,7 +98,6 @@ def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
         raise InputError("no clip given")
     for name, _ in clips:
         check_suffix(name)
-    sink = progress if progress is not None else (lambda stage, fraction, text: None)
     with tempfile.TemporaryDirectory(prefix="vidgait-") as tmp_name:
         tmp = Path(tmp_name)
         paths = []
@@ -108,9 +107,9 @@ def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
             src.write_bytes(data)
             paths.append(src)
         session = run_session(paths, height_cm=height_cm, model=model,
-                              names=[Path(name).name for name, _ in clips], progress=sink)
+                              names=[Path(name).name for name, _ in clips], progress=progress)
         files = write_outputs(session, tmp / "out", annotated=True, face_blur=face_blur,
-                              progress=sink)
+                              progress=progress)
         results = [ClipResult(name, files[f"annotated_{i + 1}"].read_bytes(), len(seq),
                               round(100 * seq.detected_fraction, 1))
                    for i, (name, seq) in enumerate(zip(session.names, session.seqs,
