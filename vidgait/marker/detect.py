@@ -129,6 +129,11 @@ class TagObservation:
     reprojection_px : float
         The root-mean-square distance between the found corners and those of the fitted pose,
         px.
+    yaw_alt_deg : float
+        The yaw of the other pose that fits the four corners (a flat square's pose has two
+        mirror solutions; ``SOLVEPNP_IPPE_SQUARE`` ranks them by reprojection error, which
+        cannot tell them apart when the tag is small or nearly square to the camera): a
+        tracker may pick, frame by frame, the one that continues the previous yaw.
     """
 
     tag_id: int
@@ -140,6 +145,7 @@ class TagObservation:
     distance_m: float
     side_px: float
     reprojection_px: float
+    yaw_alt_deg: float = float("nan")
 
     @property
     def px_per_cell(self) -> float:
@@ -231,6 +237,49 @@ def _gray(image: np.ndarray) -> np.ndarray:
     return img
 
 
+def detect_tags(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEFAULT_SIZE_MM,
+                camera: Intrinsics, search_box: tuple[float, float, float, float] | None = None
+                ) -> list[TagObservation | TagRefusal]:
+    """Every instance of tag ``tag_id`` in a frame, each with its pose or why it is refused.
+
+    Parameters
+    ----------
+    gray_or_rgb : numpy.ndarray
+        The upright frame: (H, W) grey or (H, W, 3) RGB, uint8.
+    tag_id : int
+        The tag to find (0: rear, 1: front); other ids in the frame are ignored.
+    size_mm : float
+        The printed black square's side, mm (what ``vidgait marker`` printed).
+    camera : Intrinsics
+        The camera model of the full frame (px), e.g. :meth:`Intrinsics.from_fov`.
+    search_box : tuple of float, optional
+        ``(x0, y0, x1, y1)``, px in the full frame: look only inside it (e.g. the walker's
+        hips); only that part of the frame is converted to grey; corners are returned in
+        full-frame pixels all the same.
+
+    Returns
+    -------
+    list of TagObservation or TagRefusal
+        One item per instance found (empty when there is none): two people wearing the same
+        tag give two items.
+    """
+    img = np.asarray(gray_or_rgb)
+    x0 = y0 = 0
+    if search_box is not None:
+        h, w = img.shape[:2]
+        bx0, by0, bx1, by1 = search_box
+        x0, y0 = max(0, math.floor(bx0)), max(0, math.floor(by0))
+        x1, y1 = min(w, math.ceil(bx1)), min(h, math.ceil(by1))
+        if x1 - x0 < CELLS or y1 - y0 < CELLS:
+            return []
+        img = img[y0:y1, x0:x1]
+    corners, ids, _ = _detector().detectMarkers(_gray(img))
+    if ids is None:
+        return []
+    return [_fit(c.reshape(4, 2).astype(float) + np.array([x0, y0]), tag_id, size_mm, camera)
+            for c, i in zip(corners, ids.ravel(), strict=True) if int(i) == tag_id]
+
+
 def detect_tag(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEFAULT_SIZE_MM,
                camera: Intrinsics, search_box: tuple[float, float, float, float] | None = None
                ) -> TagObservation | TagRefusal:
@@ -253,25 +302,37 @@ def detect_tag(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEF
     Returns
     -------
     TagObservation or TagRefusal
-        The observation, or the refusal with its reason and message.
+        The first instance's observation, or the refusal with its reason and message.
     """
-    gray = _gray(gray_or_rgb)
-    x0 = y0 = 0
     if search_box is not None:
-        h, w = gray.shape
+        h, w = np.asarray(gray_or_rgb).shape[:2]
         bx0, by0, bx1, by1 = search_box
-        x0, y0 = max(0, math.floor(bx0)), max(0, math.floor(by0))
-        x1, y1 = min(w, math.ceil(bx1)), min(h, math.ceil(by1))
-        if x1 - x0 < CELLS or y1 - y0 < CELLS:
+        if min(w, math.ceil(bx1)) - max(0, math.floor(bx0)) < CELLS or \
+                min(h, math.ceil(by1)) - max(0, math.floor(by0)) < CELLS:
             return TagRefusal("not_found", f"the search box {search_box} holds no image",
                               tag_id)
-        gray = gray[y0:y1, x0:x1]
-    corners, ids, _ = _detector().detectMarkers(gray)
-    seen = [] if ids is None else [int(i) for i in ids.ravel()]
-    if tag_id not in seen:
-        others = f" (saw id {', '.join(map(str, sorted(set(seen))))})" if seen else ""
-        return TagRefusal("not_found", f"tag {tag_id} not found{others}", tag_id)
-    pts = corners[seen.index(tag_id)].reshape(4, 2).astype(float) + np.array([x0, y0])
+    found = detect_tags(gray_or_rgb, tag_id=tag_id, size_mm=size_mm, camera=camera,
+                        search_box=search_box)
+    if found:
+        return found[0]
+    seen = _ids(gray_or_rgb, search_box)
+    others = f" (saw id {', '.join(map(str, seen))})" if seen else ""
+    return TagRefusal("not_found", f"tag {tag_id} not found{others}", tag_id)
+
+
+def _ids(image: np.ndarray, search_box: tuple[float, float, float, float] | None) -> list[int]:
+    """The sorted distinct tag ids in the frame (or its search box), for a refusal's message."""
+    img = np.asarray(image)
+    if search_box is not None:
+        x0, y0 = (max(0, math.floor(v)) for v in search_box[:2])
+        img = img[y0:math.ceil(search_box[3]), x0:math.ceil(search_box[2])]
+    _, ids, _ = _detector().detectMarkers(_gray(img))
+    return [] if ids is None else sorted({int(i) for i in ids.ravel()})
+
+
+def _fit(pts: np.ndarray, tag_id: int, size_mm: float, camera: Intrinsics
+         ) -> TagObservation | TagRefusal:
+    """The shape checks and the pose of one tag's four corners (px, full frame)."""
     edges = np.linalg.norm(pts - np.roll(pts, -1, axis=0), axis=1)
     side = float(edges.mean())
     if side / CELLS < MIN_PX_PER_CELL:
@@ -287,10 +348,12 @@ def detect_tag(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEF
             tag_id, pts)
     obj = tag_object_points(size_mm)
     k = camera.matrix()
-    ok, rvec, tvec = cv2.solvePnP(obj, pts, k, None, flags=cv2.SOLVEPNP_IPPE_SQUARE)
-    if not ok:
+    n, rvecs, tvecs, _ = cv2.solvePnPGeneric(obj, pts, k, None,
+                                             flags=cv2.SOLVEPNP_IPPE_SQUARE)
+    if not n:
         return TagRefusal("reprojection", f"tag {tag_id}: no pose fits its corners", tag_id,
                           pts)
+    rvec, tvec = rvecs[0], tvecs[0]
     back = cv2.projectPoints(obj, rvec, tvec, k, None)[0].reshape(4, 2)
     rms = float(np.sqrt(np.mean(np.sum((back - pts) ** 2, axis=1))))
     if rms > MAX_REPROJECTION_PX:
@@ -299,6 +362,7 @@ def detect_tag(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEF
             f"{size_mm:g} mm square (limit {MAX_REPROJECTION_PX:g} px): a bent card, a wrong "
             "size or a misread corner", tag_id, pts)
     roll, yaw = roll_yaw_deg(rvec)
+    yaw_alt = roll_yaw_deg(rvecs[1])[1] if n > 1 else yaw
     t = tvec.ravel()
     return TagObservation(tag_id, pts, rvec.ravel(), t, roll, yaw, float(np.linalg.norm(t)),
-                          side, rms)
+                          side, rms, yaw_alt)
