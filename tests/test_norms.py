@@ -93,6 +93,7 @@ _ALLOWED_LITERALS = {
     ("kinematics/view.py", 0.05): "ankle activity below which a person is standing, leg lengths",
     ("ui/common.py", 0.05): "a share of the progress bar (upload stages)",
     ("ui/simulate_page.py", 0.05): "a share of the progress bar (simulation stages)",
+    ("marker/track.py", 0.05): "share of frames with the tag for a clip's track to be kept",
 }
 _ALLOWED_TEXT = {
     ("findings/summary.py", 10.0): "the phantom's true drop in the caution sentence (a fact)",

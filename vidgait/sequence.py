@@ -27,8 +27,138 @@ import numpy as np
 from vidgait.errors import PoseFileError
 from vidgait.landmarks import N_LANDMARKS
 
-#: version of the .npz layout written by :meth:`PoseSequence.save`
-NPZ_FORMAT_VERSION = 1
+#: version of the .npz layout written by :meth:`PoseSequence.save` (2: the pelvis marker's
+#: track, when one was found, in ``marker_*`` arrays; version 1 files still load)
+NPZ_FORMAT_VERSION = 2
+
+#: what became of the pelvis marker in a frame (:attr:`MarkerTrack.status` holds the index):
+#: measured; not searched (nobody in the frame to seed the search); not found; too small in the
+#: image; seen too obliquely; corners not those of a flat square; a jump from its neighbours
+#: (blur, a misread corner); several copies of the tag on the walker; on another person only
+TAG_STATUS = ("measured", "not_searched", "not_found", "too_small", "too_oblique",
+              "reprojection", "jump", "several", "off_walker")
+
+
+@dataclass(frozen=True, eq=False)
+class MarkerTrack:
+    """The pelvis marker (a printed AprilTag on the sacrum) frame by frame, beside the landmarks.
+
+    One row per frame of the :class:`PoseSequence` that holds it. The pose is in the camera
+    frame of OpenCV (x to the image right, y down, z along the optical axis; metres); roll and
+    yaw follow :class:`vidgait.marker.TagObservation`: roll + when the tag's image-right end
+    is higher, yaw + when its image-right end is farther from the camera.
+
+    Attributes
+    ----------
+    tag_id : int
+        The tag's id (AprilTag 36h11).
+    size_mm : float
+        The printed black square's side the pose was fitted with, mm.
+    camera : (float, float, float, float)
+        ``(fx, fy, cx, cy)`` of the pinhole camera used, px.
+    camera_assumed : bool
+        True when the camera comes from an assumed field of view (distances and speeds then
+        scale with that assumption's error; angles barely depend on it).
+    status : (T,) int8
+        Index into :data:`TAG_STATUS`; 0 (measured) where the other arrays hold values.
+    roll_deg, yaw_deg, yaw_alt_deg : (T,) float64
+        The tag's roll, yaw and the other pose's yaw, deg (NaN where not measured).
+    position_m : (T, 3) float64
+        The black square's centre in the camera frame, m (NaN where not measured).
+    centre_px : (T, 2) float64
+        Its centre in the image, px (NaN where not measured).
+    side_px : (T,) float64
+        Its mean edge in the image, px (NaN where not measured).
+    """
+
+    tag_id: int
+    size_mm: float
+    camera: tuple[float, float, float, float]
+    camera_assumed: bool
+    status: np.ndarray
+    roll_deg: np.ndarray
+    yaw_deg: np.ndarray
+    yaw_alt_deg: np.ndarray
+    position_m: np.ndarray
+    centre_px: np.ndarray
+    side_px: np.ndarray
+
+    #: the per-frame arrays, in the order :meth:`take` and the .npz use
+    ARRAYS = ("status", "roll_deg", "yaw_deg", "yaw_alt_deg", "position_m", "centre_px",
+              "side_px")
+
+    def __post_init__(self) -> None:
+        """Check that every per-frame array has one row per frame (ValueError); fix dtypes."""
+        n = np.asarray(self.status).shape[0]
+        shapes = {"status": (n,), "roll_deg": (n,), "yaw_deg": (n,), "yaw_alt_deg": (n,),
+                  "position_m": (n, 3), "centre_px": (n, 2), "side_px": (n,)}
+        for name, shape in shapes.items():
+            arr = np.asarray(getattr(self, name), np.int8 if name == "status" else np.float64)
+            if arr.shape != shape:
+                raise ValueError(f"marker {name} must have shape {shape}, got {arr.shape}")
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "camera", tuple(float(v) for v in self.camera))
+
+    def __len__(self) -> int:
+        """The number of frames."""
+        return int(self.status.shape[0])
+
+    @property
+    def measured(self) -> np.ndarray:
+        """(T,) bool: frames where the tag was measured."""
+        return self.status == 0
+
+    @classmethod
+    def empty(cls, n: int, *, tag_id: int, size_mm: float,
+              camera: tuple[float, float, float, float], camera_assumed: bool
+              ) -> MarkerTrack:
+        """A track of ``n`` frames where nothing was searched yet, to be filled in.
+
+        Parameters
+        ----------
+        n : int
+            Number of frames.
+        tag_id, size_mm, camera, camera_assumed
+            As the attributes.
+        """
+        nan = np.full(n, np.nan)
+        return cls(tag_id, size_mm, camera, camera_assumed,
+                   np.full(n, TAG_STATUS.index("not_searched"), np.int8), nan.copy(),
+                   nan.copy(), nan.copy(), np.full((n, 3), np.nan), np.full((n, 2), np.nan),
+                   nan.copy())
+
+    def take(self, rows: slice | np.ndarray) -> MarkerTrack:
+        """The same track on a subset of frames.
+
+        Parameters
+        ----------
+        rows : slice or numpy.ndarray
+            The frames to keep (a slice, indices or a boolean mask).
+        """
+        return MarkerTrack(self.tag_id, self.size_mm, self.camera, self.camera_assumed,
+                           *(getattr(self, a)[rows] for a in self.ARRAYS))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The track as named arrays (prefix ``marker_``), for :meth:`PoseSequence.save`."""
+        out = {f"marker_{a}": getattr(self, a) for a in self.ARRAYS}
+        out["marker_header"] = np.asarray([self.tag_id, self.size_mm, *self.camera,
+                                           float(self.camera_assumed)], np.float64)
+        return out
+
+    @classmethod
+    def from_arrays(cls, z: Any) -> MarkerTrack | None:
+        """The track saved by :meth:`to_arrays`, or None when the file holds none.
+
+        Parameters
+        ----------
+        z : mapping of str to numpy.ndarray
+            An opened ``.npz``.
+        """
+        if "marker_header" not in z:
+            return None
+        h = z["marker_header"]
+        return cls(int(h[0]), float(h[1]), tuple(h[2:6]), bool(h[6]),
+                   *(z[f"marker_{a}"] for a in cls.ARRAYS))
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +187,8 @@ class PoseSequence:
         Index of each frame in the decoded stream.
     meta : dict
         JSON-serialisable extras (source file, fps, subject-selection notes, ...).
+    marker : MarkerTrack or None
+        The pelvis marker frame by frame, when the pose stage found one on the walker.
     """
 
     t: np.ndarray
@@ -69,6 +201,7 @@ class PoseSequence:
     model: str
     frame_index: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    marker: MarkerTrack | None = None
 
     def __post_init__(self) -> None:
         """Check the shapes, increasing times and frame size (ValueError); fix the dtypes."""
@@ -99,6 +232,8 @@ class PoseSequence:
         if w <= 0 or h <= 0:
             raise ValueError(f"frame_size must be positive, got {self.frame_size}")
         object.__setattr__(self, "frame_size", (w, h))
+        if self.marker is not None and len(self.marker) != n:
+            raise ValueError(f"the marker track has {len(self.marker)} frames, not {n}")
 
     # ------------------------------------------------------------------ derived facts
     def __len__(self) -> int:
@@ -133,7 +268,7 @@ class PoseSequence:
             t=self.t[s], image=self.image[s], world=self.world[s],
             visibility=self.visibility[s], presence=self.presence[s], found=self.found[s],
             frame_size=self.frame_size, model=self.model, frame_index=self.frame_index[s],
-            meta=dict(self.meta),
+            meta=dict(self.meta), marker=None if self.marker is None else self.marker.take(s),
         )
 
     # ------------------------------------------------------------------ persistence
@@ -156,6 +291,7 @@ class PoseSequence:
             presence=self.presence, found=self.found, frame_index=self.frame_index,
             frame_size=np.asarray(self.frame_size, dtype=np.int64),
             model=np.str_(self.model), meta=np.str_(json.dumps(self.meta)),
+            **({} if self.marker is None else self.marker.to_arrays()),
         )
         return path
 
@@ -183,7 +319,7 @@ class PoseSequence:
                     t=z["t"], image=z["image"], world=z["world"], visibility=z["visibility"],
                     presence=z["presence"], found=z["found"], frame_index=z["frame_index"],
                     frame_size=tuple(int(v) for v in z["frame_size"]), model=str(z["model"]),
-                    meta=json.loads(str(z["meta"])),
+                    meta=json.loads(str(z["meta"])), marker=MarkerTrack.from_arrays(z),
                 )
         except PoseFileError:
             raise

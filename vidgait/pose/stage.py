@@ -17,11 +17,12 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from vidgait.errors import NoPersonError
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.pose.crops import CropDetector, CropFallback
 from vidgait.pose.tracking import Candidate, Track, associate, select_walker
 from vidgait.sequence import PoseSequence
@@ -52,6 +53,11 @@ class PoseOptions:
     crops : bool
         Look again on crops of frames where the full-frame detector misses people
         (:class:`~vidgait.pose.crops.CropFallback`); costs nothing where everyone is found.
+    marker_id : int or None
+        The pelvis marker's tag id to look for around each person's hips
+        (:class:`~vidgait.marker.track.TagTracker`); None: do not look.
+    marker_size_mm : float
+        The printed tag's black square, mm.
     """
 
     model: str = "full"
@@ -59,6 +65,8 @@ class PoseOptions:
     min_confidence: float = 0.5
     queue_size: int = 8
     crops: bool = True
+    marker_id: int | None = 0
+    marker_size_mm: float = DEFAULT_SIZE_MM
 
 
 def prefetch(frames: Iterator[Frame], size: int) -> Iterator[Frame]:
@@ -128,6 +136,7 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     vidgait.errors.ModelError
         The pose model cannot be provisioned or loaded.
     """
+    from vidgait.marker.track import TagTracker
     from vidgait.models import resolve_model
     from vidgait.pose.mediapipe_backend import MediaPipePose
 
@@ -136,6 +145,9 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     times: list[float] = []
     indices: list[int] = []
     people: list[list[Candidate]] = []
+    tags = (None if options.marker_id is None else
+            TagTracker((info.width, info.height), tag_id=options.marker_id,
+                       size_mm=options.marker_size_mm))
     with ExitStack() as stack:
         pose = stack.enter_context(MediaPipePose(model_path, num_poses=options.num_poses,
                                                  min_confidence=options.min_confidence))
@@ -146,6 +158,8 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
             if options.crops:
                 for i, extra in crops(frame.rgb, frame.t, people[-1]).items():
                     people[i] = people[i] + extra
+            if tags is not None:
+                tags.observe(frame.rgb, [c.image for c in people[-1]])
             times.append(frame.t)
             indices.append(frame.index)
             if progress is not None:
@@ -155,6 +169,10 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     seq = build_sequence(people, t, np.asarray(indices), (info.width, info.height),
                          f"mediapipe-{model_name}", source_name=os.path.basename(info.path))
     seq.meta.update(crop_looks=crops.looks, frames_found_in_crops=crops.frames_found)
+    if tags is not None:
+        marker = tags.track(seq.image, seq.t)
+        if marker is not None:
+            seq = replace(seq, marker=marker)
     return seq
 
 
