@@ -24,8 +24,9 @@ from vidgait.kinematics.conventions import Side
 View = Literal["side", "toward", "away", "oblique"]
 
 #: why a metric has no value: the views recorded do not support it ("view"), no stride of both
-#: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill")
-Reason = Literal["view", "no_strides", "treadmill"]
+#: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill"), the
+#: pelvis marker was seen in too few of the walking frames ("marker_unseen")
+Reason = Literal["view", "no_strides", "treadmill", "marker_unseen"]
 
 #: how an estimate's value was obtained: mean of the per-stride values ("mean"), the value on the
 #: mean gait-cycle curve ("curve"), the median of per-stride extremes found without gait events
@@ -39,7 +40,7 @@ class NotMeasurable:
 
     Attributes
     ----------
-    reason : {"view", "no_strides", "treadmill"}
+    reason : {"view", "no_strides", "treadmill", "marker_unseen"}
         Why (see :data:`Reason`).
     """
 

@@ -1,0 +1,226 @@
+"""The pelvis from the sacral marker: pelvic obliquity frame by frame from the printed tag's roll,
+its zero, and each side's pelvic drop (degrees).
+
+The tag (AprilTag 36h11 id 0 on a rigid card on the sacrum, filmed from behind) turns with the
+pelvis: its roll in the image is the pelvis's obliquity in the camera's frontal plane (+ when
+the image-right end, the patient's right seen from behind, is higher) plus the card's mounting
+roll and the camera's own roll. Both are removed by the **zero**: the median roll while the
+patient stands still at the start of the clip (``"standing"``; Dingenen et al. 2018 measure drop
+from the standing posture too), or, without a still start, the mean over the walk
+(``"walk_mean"``: values are then relative to the mean obliquity over the walk; a one-sided drop
+pulls that mean toward its side, which shrinks the left/right difference while keeping its side:
+an 8 deg drop on the walker reads 8.3 / 6.0 deg instead of 9.9 / 4.4 deg; the report says so).
+
+Pelvic drop of side X = the largest fall of X's hemipelvis below level, once per stride, during
+the other leg's single-leg stance (where the swing side falls): from the tag the side that falls
+is known from the sign of the roll, so no gait event and no leg label is needed (MediaPipe's
+leg labels are unreliable from behind). Each stride's largest fall is read on the obliquity
+low-passed at ``CUTOFF_HZ`` (the per-frame roll noise of a small tag would otherwise raise every
+maximum); the value is the median over strides (``method="extremes"``) with their spread. A
+maximum next to a frame without a measurement is not counted (its true peak may be in the gap):
+frames are never interpolated across a missing one.
+
+A side is not measurable (``marker_unseen``) when the tag was measured in under
+``MIN_SEEN_SHARE`` of the walking frames: too much of the gait cycle would be guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from vidgait.kinematics.events import stride_period
+from vidgait.kinematics.results import Estimate, NotMeasurable
+from vidgait.kinematics.signal import lowpass, resample
+from vidgait.sequence import TAG_STATUS, MarkerTrack
+
+#: the least share of the walking frames with a measured tag for a pelvic drop (below it the
+#: gait cycle's single-stance phases are too often missing; the pelvis-marker issue's ~80 %)
+MIN_SEEN_SHARE = 0.8
+#: the obliquity's low-pass before each stride's maximum is read, Hz (the pelvis's frontal
+#: motion in walking lies well under it; the usual 6 Hz of gait kinematics)
+CUTOFF_HZ = 6.0
+#: standing still: the least duration, s, and how still (the tag's image centre within this
+#: share of its width, its size within this share of its median) over it
+STAND_MIN_S = 1.0
+STAND_CENTRE_SHARE = 0.25
+STAND_SIZE_SHARE = 0.04
+#: the last part of the still start left out of the zero, s (the weight shift that starts the
+#: first step begins a few tenths of a second before the foot leaves the floor)
+STAND_TRIM_S = 0.3
+#: a stride's maximum is counted only with this many measured frames on each side of it
+PEAK_CLEARANCE = 2
+
+Zero = str  # "standing" or "walk_mean"
+
+
+@dataclass(frozen=True)
+class SacralPelvis:
+    """The pelvis measured with the sacral marker over a clip's walking frames.
+
+    Attributes
+    ----------
+    sides : dict side -> dict metric -> Estimate, or NotMeasurable
+        ``pelvic_drop_deg`` of that side (how far that hemipelvis falls below level during
+        the other leg's single-leg stance), deg; ``NotMeasurable("marker_unseen")`` when the
+        tag was seen in too few walking frames, ``NotMeasurable("no_strides")`` without a
+        stride period in the obliquity.
+    zero : {"standing", "walk_mean"}
+        What level means (see the module notes).
+    zero_offset_deg : float
+        The roll subtracted as level (mounting and camera roll), deg.
+    standing_s : (float, float) or None
+        The still start used for the zero, s.
+    seen_share : float
+        Share of the walking frames with a measured tag (0..1).
+    status_counts : dict str -> int
+        Walking frames per :data:`vidgait.sequence.TAG_STATUS` name (those that occurred).
+    t : (N,) float
+        The walking frames' uniform time grid, s.
+    obliquity_deg : (N,) float
+        Pelvic obliquity, + when the RIGHT side is up, deg, zeroed, low-passed (NaN where
+        not measured).
+    period_s : float
+        The stride period read from the obliquity, s (NaN when none).
+    """
+
+    sides: dict[str, dict[str, Estimate] | NotMeasurable]
+    zero: Zero
+    zero_offset_deg: float
+    standing_s: tuple[float, float] | None
+    seen_share: float
+    status_counts: dict[str, int]
+    t: np.ndarray = field(repr=False)
+    obliquity_deg: np.ndarray = field(repr=False)
+    period_s: float = float("nan")
+
+
+def standing_still(t: np.ndarray, track: MarkerTrack) -> tuple[float, float] | None:
+    """The still start of a clip, from the tag: the first frames over which its image centre and
+    size do not move (a person walking away changes the tag's size by a third in a second).
+
+    Parameters
+    ----------
+    t : (T,) float
+        The frames' times, s.
+    track : MarkerTrack
+        The tag on those frames.
+
+    Returns
+    -------
+    (float, float) or None
+        Start and end of the still period, s, when it lasts at least ``STAND_MIN_S``.
+    """
+    ok = np.flatnonzero(track.measured)
+    if ok.size < 3:
+        return None
+    first = ok[t[ok] <= t[ok[0]] + 0.5]
+    centre = np.median(track.centre_px[first], axis=0)
+    size = float(np.median(track.side_px[first]))
+    end = ok[0]
+    for i in range(ok[0], len(t)):
+        if not track.measured[i]:
+            if track.status[i] == TAG_STATUS.index("jump"):
+                continue
+            break
+        still = (np.linalg.norm(track.centre_px[i] - centre) <= STAND_CENTRE_SHARE * size
+                 and abs(track.side_px[i] / size - 1.0) <= STAND_SIZE_SHARE)
+        if not still:
+            break
+        end = i
+    span = (float(t[ok[0]]), float(t[end]))
+    return span if span[1] - span[0] >= STAND_MIN_S else None
+
+
+def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
+    """Start and stop indices of the runs of True in ``ok``."""
+    d = np.diff(np.concatenate([[0], ok.astype(int), [0]]))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
+
+
+def _smooth(y: np.ndarray, fs: float) -> np.ndarray:
+    """``y`` low-passed run by run (runs too short to filter stay as they are)."""
+    out = y.copy()
+    for a, b in _runs(np.isfinite(y)):
+        if b - a > 12:
+            out[a:b] = lowpass(y[a:b], fs, CUTOFF_HZ)
+    return out
+
+
+def _stride_maxima(y: np.ndarray, period_s: float, fs: float) -> np.ndarray:
+    """One maximum of ``y`` per stride period at most, each with ``PEAK_CLEARANCE`` measured
+    frames on both sides.
+    """
+    ok = np.isfinite(y)
+    if ok.sum() < 3:
+        return np.empty(0)
+    idx, _ = find_peaks(np.where(ok, y, np.nanmin(y)), distance=max(1, int(0.6 * period_s * fs)))
+    c = PEAK_CLEARANCE
+    keep = [i for i in idx if i - c >= 0 and i + c < len(y) and ok[i - c:i + c + 1].all()]
+    return y[np.asarray(keep, int)]
+
+
+def _period(y: np.ndarray, fs: float) -> float:
+    """The stride period of the obliquity, from its longest measured run."""
+    runs = _runs(np.isfinite(y))
+    if not runs:
+        return float("nan")
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    return stride_period(y[a:b], fs)
+
+
+def sacral_pelvis(t: np.ndarray, track: MarkerTrack, spans: list[tuple[float, float]],
+                  fs: float) -> SacralPelvis:
+    """Pelvic obliquity and drop per side from the sacral marker over the walking spans.
+
+    Parameters
+    ----------
+    t : (T,) float
+        The clip's frame times, s (the track's rows).
+    track : MarkerTrack
+        The tag, filmed from behind (tag 0 on the sacrum).
+    spans : list of (float, float)
+        The walking passes seen from behind (start, end), s.
+    fs : float
+        The analysis rate, Hz (the grid the obliquity is read on).
+
+    Returns
+    -------
+    SacralPelvis
+    """
+    t = np.asarray(t, float)
+    walking = np.zeros(len(t), bool)
+    for a, b in spans:
+        walking |= (t >= a) & (t <= b)
+    counts: dict[str, int] = {}
+    for s in track.status[walking]:
+        counts[TAG_STATUS[s]] = counts.get(TAG_STATUS[s], 0) + 1
+    seen = float(track.measured[walking].mean()) if walking.any() else 0.0
+    still = standing_still(t, track)
+    roll = np.where(track.measured, track.roll_deg, np.nan)
+    if still is not None:
+        keep = (t >= still[0]) & (t <= still[1] - STAND_TRIM_S) & track.measured
+        zero: Zero = "standing"
+        offset = float(np.median(track.roll_deg[keep]))
+    else:
+        zero, offset = "walk_mean", float(np.nanmean(roll[walking])) if walking.any() else 0.0
+    grid = (np.arange(spans[0][0], spans[-1][1] + 0.5 / fs, 1.0 / fs) if spans
+            else np.empty(0))
+    on_grid = resample(t, roll, grid, max_gap_s=1.5 * float(np.median(np.diff(t))))
+    inside = np.zeros(len(grid), bool)
+    for a, b in spans:
+        inside |= (grid >= a) & (grid <= b)
+    right_up = _smooth(np.where(inside, on_grid - offset, np.nan), fs)
+    period = _period(right_up, fs)
+    sides: dict[str, dict[str, Estimate] | NotMeasurable] = {}
+    for s, sign in (("left", 1.0), ("right", -1.0)):
+        if seen < MIN_SEEN_SHARE:
+            sides[s] = NotMeasurable("marker_unseen")
+            continue
+        falls = _stride_maxima(sign * right_up, period, fs) if np.isfinite(period) else []
+        sides[s] = ({"pelvic_drop_deg": Estimate.of(falls, value=float(np.median(falls)),
+                                                    method="extremes")}
+                    if len(falls) >= 2 else NotMeasurable("no_strides"))
+    return SacralPelvis(sides, zero, offset, still, seen, counts, grid, right_up, period)
