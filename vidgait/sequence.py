@@ -61,8 +61,9 @@ class MarkerTrack:
         scale with that assumption's error; angles barely depend on it).
     status : (T,) int8
         Index into :data:`TAG_STATUS`; 0 (measured) where the other arrays hold values.
-    roll_deg, yaw_deg, yaw_alt_deg : (T,) float64
-        The tag's roll, yaw and the other pose's yaw, deg (NaN where not measured).
+    roll_deg, yaw_deg : (T,) float64
+        The tag's roll and yaw, deg (NaN where not measured; the yaw of a small tag a few
+        metres away is too uncertain to use: see docs/accuracy.md).
     position_m : (T, 3) float64
         The black square's centre in the camera frame, m (NaN where not measured).
     centre_px : (T, 2) float64
@@ -78,19 +79,17 @@ class MarkerTrack:
     status: np.ndarray
     roll_deg: np.ndarray
     yaw_deg: np.ndarray
-    yaw_alt_deg: np.ndarray
     position_m: np.ndarray
     centre_px: np.ndarray
     side_px: np.ndarray
 
     #: the per-frame arrays, in the order :meth:`take` and the .npz use
-    ARRAYS = ("status", "roll_deg", "yaw_deg", "yaw_alt_deg", "position_m", "centre_px",
-              "side_px")
+    ARRAYS = ("status", "roll_deg", "yaw_deg", "position_m", "centre_px", "side_px")
 
     def __post_init__(self) -> None:
         """Check that every per-frame array has one row per frame (ValueError); fix dtypes."""
         n = np.asarray(self.status).shape[0]
-        shapes = {"status": (n,), "roll_deg": (n,), "yaw_deg": (n,), "yaw_alt_deg": (n,),
+        shapes = {"status": (n,), "roll_deg": (n,), "yaw_deg": (n,),
                   "position_m": (n, 3), "centre_px": (n, 2), "side_px": (n,)}
         for name, shape in shapes.items():
             arr = np.asarray(getattr(self, name), np.int8 if name == "status" else np.float64)
@@ -124,7 +123,7 @@ class MarkerTrack:
         nan = np.full(n, np.nan)
         return cls(tag_id, size_mm, camera, camera_assumed,
                    np.full(n, TAG_STATUS.index("not_searched"), np.int8), nan.copy(),
-                   nan.copy(), nan.copy(), np.full((n, 3), np.nan), np.full((n, 2), np.nan),
+                   nan.copy(), np.full((n, 3), np.nan), np.full((n, 2), np.nan),
                    nan.copy())
 
     def take(self, rows: slice | np.ndarray) -> MarkerTrack:

@@ -161,3 +161,22 @@ def test_intrinsics_from_fov():
     assert portrait.fy == pytest.approx(cam.fy)  # the same lens turned
     assert Intrinsics.from_fov(1080, 1920, 50.0).fy == pytest.approx(
         960 / math.tan(math.radians(25.0)))
+
+
+def test_yaw_of_a_small_tag_at_5_m_is_too_uncertain_for_pelvic_rotation():
+    """Why vidgait reports no pelvic rotation from the card: the pelvis turns only about +-4 deg
+    in walking, and a 120 mm tag's yaw at 5 m is off by more than that (the two mirror poses of a
+    small, nearly frontal square swap; measured RMS 2.1 / 6.3 / 9.8 deg at 3 / 5 / 8 m on 60
+    frames). Should the detector get this right one day, this test fails and the rotation can be
+    offered.
+    """
+    w, h = SIZES["landscape"]
+    cam = Intrinsics.from_fov(w, h)
+    err = []
+    for i, yaw in enumerate(4.0 * np.sin(np.linspace(0, 2 * np.pi, 10, endpoint=False)) + 2):
+        img = render(w, h, camera=cam, rot=rotation(1.0, yaw), t_m=np.array([0.05, 0.1, 5.0]),
+                     seed=i)
+        obs = detect_tag(img, camera=cam)
+        assert isinstance(obs, TagObservation)
+        err.append(obs.yaw_deg - yaw)
+    assert math.sqrt(np.mean(np.square(err))) > 3.0

@@ -129,11 +129,6 @@ class TagObservation:
     reprojection_px : float
         The root-mean-square distance between the found corners and those of the fitted pose,
         px.
-    yaw_alt_deg : float
-        The yaw of the other pose that fits the four corners (a flat square's pose has two
-        mirror solutions; ``SOLVEPNP_IPPE_SQUARE`` ranks them by reprojection error, which
-        cannot tell them apart when the tag is small or nearly square to the camera): a
-        tracker may pick, frame by frame, the one that continues the previous yaw.
     """
 
     tag_id: int
@@ -145,7 +140,6 @@ class TagObservation:
     distance_m: float
     side_px: float
     reprojection_px: float
-    yaw_alt_deg: float = float("nan")
 
     @property
     def px_per_cell(self) -> float:
@@ -348,12 +342,10 @@ def _fit(pts: np.ndarray, tag_id: int, size_mm: float, camera: Intrinsics
             tag_id, pts)
     obj = tag_object_points(size_mm)
     k = camera.matrix()
-    n, rvecs, tvecs, _ = cv2.solvePnPGeneric(obj, pts, k, None,
-                                             flags=cv2.SOLVEPNP_IPPE_SQUARE)
-    if not n:
+    ok, rvec, tvec = cv2.solvePnP(obj, pts, k, None, flags=cv2.SOLVEPNP_IPPE_SQUARE)
+    if not ok:
         return TagRefusal("reprojection", f"tag {tag_id}: no pose fits its corners", tag_id,
                           pts)
-    rvec, tvec = rvecs[0], tvecs[0]
     back = cv2.projectPoints(obj, rvec, tvec, k, None)[0].reshape(4, 2)
     rms = float(np.sqrt(np.mean(np.sum((back - pts) ** 2, axis=1))))
     if rms > MAX_REPROJECTION_PX:
@@ -362,7 +354,6 @@ def _fit(pts: np.ndarray, tag_id: int, size_mm: float, camera: Intrinsics
             f"{size_mm:g} mm square (limit {MAX_REPROJECTION_PX:g} px): a bent card, a wrong "
             "size or a misread corner", tag_id, pts)
     roll, yaw = roll_yaw_deg(rvec)
-    yaw_alt = roll_yaw_deg(rvecs[1])[1] if n > 1 else yaw
     t = tvec.ravel()
     return TagObservation(tag_id, pts, rvec.ravel(), t, roll, yaw, float(np.linalg.norm(t)),
-                          side, rms, yaw_alt)
+                          side, rms)

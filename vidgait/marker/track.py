@@ -171,7 +171,6 @@ def _store(track: MarkerTrack, i: int, o: TagObservation) -> None:
     track.status[i] = 0
     track.roll_deg[i] = o.roll_deg
     track.yaw_deg[i] = o.yaw_deg
-    track.yaw_alt_deg[i] = o.yaw_alt_deg
     track.position_m[i] = o.tvec
     track.centre_px[i] = o.corners_px.mean(axis=0)
     track.side_px[i] = o.side_px
@@ -205,7 +204,7 @@ def reject_jumps(track: MarkerTrack, t: np.ndarray) -> MarkerTrack:
             bad.append(i)
     for i in bad:
         track.status[i] = TAG_STATUS.index("jump")
-        for a in ("roll_deg", "yaw_deg", "yaw_alt_deg", "side_px"):
+        for a in ("roll_deg", "yaw_deg", "side_px"):
             getattr(track, a)[i] = math.nan
         track.position_m[i] = math.nan
         track.centre_px[i] = math.nan
