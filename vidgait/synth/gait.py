@@ -306,6 +306,13 @@ def joint_angles(t: np.ndarray, p: GaitParams, tim: Timing, hip_gain: float) -> 
         weak = p.trendelenburg_side
         drop = p.pelvic_drop_deg * _bump(phase[weak], *tim.single_support(weak))
         left_up = left_up + (drop if weak == "left" else -drop)  # the OTHER side drops
+        # the pelvis tilts over the standing femur, which stays where it is in the room: the
+        # weak hip adducts by the drop and the hanging swing leg abducts by it (until
+        # 2026-12-06 the hips' angles ignored the drop, so the whole standing leg leaned out by
+        # it and swayed the pelvis toward the swing side)
+        out[weak]["hip_adduction"] = out[weak]["hip_adduction"] + drop
+        swing = "right" if weak == "left" else "left"
+        out[swing]["hip_adduction"] = out[swing]["hip_adduction"] - drop
     lean_side = p.trendelenburg_side or p.painful_side
     if lean_side and p.trunk_lean_deg:
         lean = p.trunk_lean_deg * _bump(phase[lean_side], *tim.single_support(lean_side))
