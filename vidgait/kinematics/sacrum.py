@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import find_peaks
+from scipy.signal import detrend, find_peaks
 
 from vidgait.kinematics.events import stride_period
 from vidgait.kinematics.results import Estimate, NotMeasurable
@@ -224,3 +224,46 @@ def sacral_pelvis(t: np.ndarray, track: MarkerTrack, spans: list[tuple[float, fl
                                                     method="extremes")}
                     if len(falls) >= 2 else NotMeasurable("no_strides"))
     return SacralPelvis(sides, zero, offset, still, seen, counts, grid, right_up, period)
+
+
+def sacral_trajectory(t: np.ndarray, track: MarkerTrack, grid: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """The sacrum's height and sideways position on a uniform grid, m, from the tag filmed from
+    behind, for :func:`vidgait.kinematics.trunk.trunk_steps`.
+
+    The tag's image centre is precise to a fraction of a pixel, its distance (from its size) to
+    only 1-5 %, so the position is the centre's offset from the principal point times a
+    distance smoothed over each measured run (a straight line in time: walking away at a steady
+    pace); each run's linear trend is removed too (a camera pitched down sees the walk's
+    progress as a steady rise).
+
+    Parameters
+    ----------
+    t : (T,) float
+        The track's frame times, s.
+    track : MarkerTrack
+        The tag (tag 0, on the sacrum, seen from behind).
+    grid : (N,) float
+        A uniform time grid, s.
+
+    Returns
+    -------
+    up_m, left_m : (N,) float
+        Up and toward the patient's left, m, each run without its linear trend (NaN where the
+        tag was not measured in both neighbouring frames).
+    """
+    t = np.asarray(t, float)
+    fx, fy, cx, cy = track.camera
+    ok = track.measured
+    step = 1.5 * float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    u, v = (resample(t, np.where(ok, track.centre_px[:, i], np.nan), grid, step) for i in (0, 1))
+    z = resample(t, np.where(ok, track.position_m[:, 2], np.nan), grid, step)
+    up, left = np.full(len(grid), np.nan), np.full(len(grid), np.nan)
+    for a, b in _runs(np.isfinite(u) & np.isfinite(z)):
+        if b - a < 3:
+            continue
+        zz = np.polyval(np.polyfit(grid[a:b], z[a:b], 1), grid[a:b])
+        up[a:b] = detrend(-(v[a:b] - cy) * zz / fy)
+        left[a:b] = detrend(-(u[a:b] - cx) * zz / fx)  # from behind: image right = patient right
+    return up, left
+

@@ -5,7 +5,9 @@ feet cannot be timed (filmed from behind, the legs' labels unreliable).
 The sacrum rises over each stance leg and is lowest in the double support after each contact,
 twice per stride (~4 cm), and sways toward the stance leg once per stride (~3-5 cm). A contact is
 taken at each minimum of the sacrum's height low-passed at ``CUTOFF_HZ``, and its side from the
-sway: during a left stance the sacrum is left of its local mean. Sides alternate, so one choice
+sway: halfway through a left stance step the sacrum is left of its local mean (halfway, where
+the sway peaks and the pelvis's rotation, which swings a sacral card ~10 cm behind the hips
+sideways, passes through zero). Sides alternate, so one choice
 per unbroken run of contacts (which contact is left) is made from all its steps together; the
 share of steps whose own sway agrees says how clear that was.
 
@@ -16,7 +18,11 @@ delays differ by up to ~12 ms, so the step-time symmetry index of a walker witho
 by up to 4.2 points, and a limp's reads 10-17 % too large (never on the wrong side). The other
 candidates measured worse: the fastest fall (the vertical velocity's minimum, as lower-trunk
 sensors use it) up to 7 points, the vertical acceleration's peak up to 36; a 6 Hz low-pass
-doubled the errors. The contact times are NOT heel strikes, and no stance or swing time (which
+doubled the errors. With a card 12-15 cm behind and 6-10 cm above the hip centres the sides
+stay right; with the walker's pelvic rotation doubled to +-9 deg every side is wrong, even at the
+hip centres: that walker's hips turn its hip flexion plane with the pelvis, so its feet land
+sideways and its pelvis sways the other way (a limit of the walker to remove before trusting
+this rule there). The contact times are NOT heel strikes, and no stance or swing time (which
 needs toe-off) comes from them.
 """
 
@@ -156,12 +162,12 @@ def trunk_steps(t: np.ndarray, up_m: np.ndarray, left_m: np.ndarray, fs: float) 
             if len(part) < MIN_RUN_CONTACTS:
                 continue
             shift = []
-            for k in range(len(part) - 1):  # the sway during the step after contact k
-                m = (t[a:b] >= part[k]) & (t[a:b] < part[k + 1])
+            for k in range(len(part) - 1):  # the sway halfway through the step after contact k
                 lo_k = part[max(k - 1, 0)]
                 hi_k = part[min(k + 2, len(part) - 1)]
                 ref = (t[a:b] >= lo_k) & (t[a:b] < hi_k)
-                shift.append(float(sway[m].mean() - sway[ref].mean()))
+                mid = float(np.interp(0.5 * (part[k] + part[k + 1]), t[a:b], sway))
+                shift.append(mid - float(sway[ref].mean()))
             sign = np.sign(shift) * np.where(np.arange(len(shift)) % 2 == 0, 1.0, -1.0)
             first_left = sign.sum() >= 0  # contact 0 left when even steps sway left
             agree += int(np.sum(sign > 0) if first_left else np.sum(sign < 0))
