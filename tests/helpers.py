@@ -125,11 +125,29 @@ def side_pass(truth, noise: float = 0.0, seed: int = 0, on: str = "left"):
     return c, passes[0]
 
 
+def as_if_marker(g):
+    """The walker's analysis ``g`` with the pelvis block the pelvis marker would give: the pure
+    drop functions (:func:`~vidgait.kinematics.pelvis.pelvis_metrics`) on the hip line of its
+    front/back pass with the most strides, which on the synthetic walker is the TRUE pelvis (its
+    hip points are exact, plus pixel noise), and ``pelvis_method`` "marker". A stand-in for the
+    marker's own series, to test what reads a measured pelvic drop (flags, summary, cards).
+    """
+    import dataclasses
+
+    from vidgait.kinematics.pelvis import pelvis_metrics
+
+    r = max((r for r in g.pass_results if r.pelvis is not None), key=lambda r: len(r.strides))
+    true = pelvis_metrics(r.t, r.angles, r.strides)
+    return dataclasses.replace(g, pelvis_method="marker",
+                               pelvis={s: {**g.pelvis[s], **true[s]} for s in ("left", "right")})
+
+
 def walker_report(params, view: str = "side", *, height_cm: float | None = 170.0,
-                  source: str | None = None) -> dict:
+                  source: str | None = None, marker: bool = False) -> dict:
     """report.json of the synthetic walker filmed from the side (8 m) or the front (9 m).
 
-    0.5 px landmark noise, fixed seed; ``source`` names the clip in the report's inputs.
+    0.5 px landmark noise, fixed seed; ``source`` names the clip in the report's inputs;
+    ``marker``: the pelvis as the pelvis marker would give it (:func:`as_if_marker`).
     """
     from vidgait.kinematics import analyze
     from vidgait.report import build_report
@@ -141,7 +159,8 @@ def walker_report(params, view: str = "side", *, height_cm: float | None = 170.0
     seq = to_pose_sequence(truth, cam, noise_px=0.5, seed=3)
     if source is not None:
         seq.meta["source"] = source
-    return build_report(analyze(seq, height_cm=height_cm), [seq], height_cm=height_cm)
+    g = analyze(seq, height_cm=height_cm)
+    return build_report(as_if_marker(g) if marker else g, [seq], height_cm=height_cm)
 
 
 _POSES: dict[str, object] = {}

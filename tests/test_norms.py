@@ -95,11 +95,7 @@ _ALLOWED_LITERALS = {
     ("ui/simulate_page.py", 0.05): "a share of the progress bar (simulation stages)",
     ("marker/track.py", 0.05): "share of frames with the tag for a clip's track to be kept",
 }
-_ALLOWED_TEXT = {
-    ("findings/summary.py", 10.0): "the phantom's true drop in the caution sentence (a fact)",
-    ("report/build.py", 4.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
-    ("report/build.py", 10.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
-}
+_ALLOWED_TEXT: dict[tuple[str, float], str] = {}
 
 
 def _strings_and_numbers(tree: ast.AST):

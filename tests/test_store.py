@@ -16,12 +16,18 @@ def _est(v: float | None) -> dict | None:
                                    "method": "curve"}
 
 
-def _report(drop_left: float | None, cadence: float = 105.0) -> dict:
-    """A report 2.0 with the headline metrics (knee and hip rotation not measured)."""
-    return {"schema_version": "2.0", "view": ["toward"], "limp": {"index": -5.0},
+def _report(drop_left: float | None, cadence: float = 105.0, *, version: str = "2.1",
+            method: str | None = "marker") -> dict:
+    """A report with the headline metrics (knee and hip rotation not measured), its pelvic drop
+    from the pelvis marker (report 2.0 has no ``pelvis.method``: its drop came from the hips).
+    """
+    pelvis = {"left": {"pelvic_drop_deg": _est(drop_left)},
+              "right": {"pelvic_drop_deg": _est(1.0)}}
+    if version != "2.0":
+        pelvis["method"] = method
+    return {"schema_version": version, "view": ["toward"], "limp": {"index": -5.0},
             "spatiotemporal": {"cadence_steps_per_min": cadence},
-            "pelvis": {"left": {"pelvic_drop_deg": _est(drop_left)},
-                       "right": {"pelvic_drop_deg": _est(1.0)}},
+            "pelvis": pelvis,
             "trunk": {"left": {"trunk_lean_over_stance_deg": _est(2.0)},
                       "right": {"trunk_lean_over_stance_deg": None}},
             "knee": {s: {"knee_peak_swing_flexion_deg": None} for s in ("left", "right")},
@@ -116,11 +122,27 @@ def test_saved_report_is_a_copy(store: Store) -> None:
 
 
 def test_sessions_saved_before_report_2_keep_their_values(store: Store) -> None:
-    """A history written by an older vidgait (report 1.1) compares with a new session."""
+    """A history written by an older vidgait (report 1.1) compares with a new session; its
+    pelvic drop, from the hip landmarks, is left out (they do not follow the pelvis).
+    """
     store.save("P", ["old.mp4"], _report_1_1(6.0), recorded_at=dt.datetime(2026, 1, 1))
     store.save("P", ["new.mp4"], _report(2.0), recorded_at=dt.datetime(2026, 2, 1))
     rows = {r["key"]: r for r in change_table(store.sessions("P"))}
-    assert rows["pelvic_drop_deg_left"]["values"] == [6.0, 2.0]
-    assert rows["pelvic_drop_deg_left"]["verdict"] == "beyond SDC"
+    assert rows["pelvic_drop_deg_left"]["values"] == [None, 2.0]
+    assert rows["pelvic_drop_deg_left"]["verdict"] == "one session"
     assert rows["trunk_lean_over_stance_deg_left"]["values"] == [2.0, 2.0]
     assert rows["knee_peak_swing_flexion_deg_left"]["values"] == [55.0, None]
+
+
+def test_a_pelvic_drop_from_the_hip_landmarks_never_enters_the_history(store: Store) -> None:
+    """Reports 2.0 (no ``pelvis.method``) and 2.1 from the landmarks are read, their trunk lean
+    kept, their pelvic drop not: only the pelvis marker's drop is a history value.
+    """
+    store.save("P", ["a.mp4"], _report(6.0, version="2.0"), recorded_at=dt.datetime(2026, 1, 1))
+    store.save("P", ["b.mp4"], _report(5.0, method="landmarks"),
+               recorded_at=dt.datetime(2026, 2, 1))
+    store.save("P", ["c.mp4"], _report(None, method=None), recorded_at=dt.datetime(2026, 3, 1))
+    rows = {r["key"]: r for r in change_table(store.sessions("P"))}
+    assert "pelvic_drop_deg_left" not in rows and "pelvic_drop_deg_right" not in rows
+    assert rows["trunk_lean_over_stance_deg_left"]["values"] == [2.0, 2.0, 2.0]
+    assert rows["cadence_steps_per_min"]["values"] == [105.0] * 3

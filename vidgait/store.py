@@ -6,7 +6,9 @@ names and the full report JSON; nothing else (no video) is stored, and nothing l
 
 Change between sessions is judged against the smallest detectable change where the clinical notes
 give one (:data:`vidgait.norms.DETECTABLE_CHANGE`, e.g. pelvic drop, Dingenen et al. 2018), not
-against zero; metrics without a published SDC show the change without a verdict.
+against zero; metrics without a published SDC show the change without a verdict. A pelvic drop
+enters the history only from the pelvis marker: the hip-landmark drops of reports before 2.1 are
+left out (the hip points do not follow the pelvis, docs/accuracy.md).
 """
 
 from __future__ import annotations
@@ -141,9 +143,9 @@ class Store:
 
 
 #: report 2.0 block -> the per-side field of the same metric in reports before 2.0 (sessions saved
-#: by an older vidgait keep their values in the history)
-_BEFORE_2 = {("pelvis", "pelvic_drop_deg"): ("drop_deg", True),
-             ("trunk", "trunk_lean_over_stance_deg"): ("lean_deg", True),
+#: by an older vidgait keep their values in the history; their pelvic drop, from the hip
+#: landmarks, is left out)
+_BEFORE_2 = {("trunk", "trunk_lean_over_stance_deg"): ("lean_deg", True),
              ("knee", "knee_peak_swing_flexion_deg"): ("peak_swing_flexion_deg", False),
              ("hip", "hip_rotation_swing_deg"): ("rotation_deg", False)}
 
@@ -164,9 +166,12 @@ def side_value(report: dict[str, Any], block: str, metric: str, side: str) -> fl
     Returns
     -------
     float or None
-        None when not measured.
+        None when not measured, and for a pelvic drop the pelvis marker did not give (reports
+        before 2.1 held one from the hip landmarks, which do not follow the pelvis).
     """
     b = report.get(block) or {}
+    if (block, metric) == ("pelvis", "pelvic_drop_deg") and b.get("method") != "marker":
+        return None
     if int(str(report.get("schema_version", "1")).split(".")[0]) >= 2:
         v = value(b.get(side), metric)
     else:

@@ -21,6 +21,7 @@ from vidgait.kinematics.limp import (
     MIN_STRIDES,
     symmetry_index,
 )
+from vidgait.kinematics.pelvis import OBLIQUITY_METRICS, pelvis_metrics
 from vidgait.report import build_report
 from vidgait.sequence import PoseSequence
 from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
@@ -62,6 +63,8 @@ def test_symmetric_walker_side_view(normal_side):
     assert st_.speed.value == pytest.approx(1.25, rel=0.05)
     assert g.limp.verdict == "no limp"
     assert g.pelvis["left"] == NotMeasurable("view")  # a side view cannot see pelvic drop
+    assert g.pelvis_method is None and g.measure("pelvis", "left", "pelvic_drop_deg") == \
+        NotMeasurable("view")
     assert trust(g.views)["frontal_angles"] == NOT_MEASURABLE
 
 
@@ -115,15 +118,27 @@ def test_without_height_lengths_are_in_leg_lengths(normal_side):
 
 @pytest.mark.parametrize("view", ["front", "back"])
 def test_trendelenburg_from_front_and_back(view):
+    """Trunk lean is measured from the landmarks; the pelvic drop is refused (it needs the pelvis
+    marker: MediaPipe's hips do not follow the pelvis), while the pure drop function still
+    recovers the walker's drop from its TRUE hip line (what the marker will feed it).
+    """
     truth = simulate(GaitParams(duration_s=10.0, trendelenburg_side="right", pelvic_drop_deg=5.0,
                                 trunk_lean_deg=4.0))
     g = analyze(_film(truth, view, noise=1.5, seed=3), height_cm=170)
+    assert g.pelvis_method == "landmarks"
     for s in SIDES:
-        assert g.pelvis[s]["pelvic_drop_deg"].value == pytest.approx(
-            truth.summary[s]["pelvic_drop_deg"], abs=1.5)
+        for k in OBLIQUITY_METRICS:
+            assert g.pelvis[s][k] == NotMeasurable("marker_needed")
+            assert g.estimate("pelvis", s, k) is None and np.isnan(g.value("pelvis", s, k))
+            assert g.measure("pelvis", s, k) == NotMeasurable("marker_needed")
         assert g.pelvis[s]["trunk_lean_over_stance_deg"].value == pytest.approx(
             truth.summary[s]["trunk_lean_over_stance_deg"], abs=1.5)
-    drop = {s: g.pelvis[s]["pelvic_drop_deg"].value for s in SIDES}
+    # the walker's hip points are the true ones (plus pixel noise): its obliquity is the truth
+    (r,) = [r for r in g.pass_results if r.pelvis is not None]
+    true_pel = pelvis_metrics(r.t, r.angles, r.strides)
+    drop = {s: true_pel[s]["pelvic_drop_deg"].value for s in SIDES}
+    for s in SIDES:
+        assert drop[s] == pytest.approx(truth.summary[s]["pelvic_drop_deg"], abs=1.5)
     diff = drop["left"] - drop["right"]
     true_diff = truth.summary["left"]["pelvic_drop_deg"] - truth.summary["right"]["pelvic_drop_deg"]
     assert 0 < diff == pytest.approx(true_diff, abs=1.5)  # the swing side of the weak leg drops

@@ -1,4 +1,6 @@
-"""Pelvis and trunk metrics (:mod:`vidgait.kinematics.pelvis`) on the walker's true angles."""
+"""Pelvis and trunk metrics (:mod:`vidgait.kinematics.pelvis`) on the walker's true angles, and
+the refusal of the pelvis's tilt from the hip landmarks.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +8,12 @@ import numpy as np
 import pytest
 
 from vidgait.kinematics.events import stride_period
-from vidgait.kinematics.pelvis import pelvis_metrics_without_events
+from vidgait.kinematics.pelvis import (
+    OBLIQUITY_METRICS,
+    landmark_pelvis,
+    pelvis_metrics_without_events,
+)
+from vidgait.kinematics.results import Estimate, NotMeasurable
 from vidgait.synth import GaitParams, simulate
 
 SIDES = ("left", "right")
@@ -29,3 +36,22 @@ def test_pelvic_drop_without_events_matches_the_truth():
         assert m[s]["trunk_lean_over_stance_deg"].value == pytest.approx(
             truth.summary[s]["trunk_lean_over_stance_deg"], abs=0.5)
         assert m[s]["pelvic_drop_deg"].n >= 5
+
+
+def test_landmark_pelvis_refuses_only_the_pelvis_tilt():
+    """From the hip landmarks the pelvic drop and obliquity range are "not measurable" (the
+    marker is needed), on both sides and even where nothing was measured; trunk lean, knee
+    valgus, foot progression and hip rotation are kept as they are.
+    """
+    est = Estimate.of([1.0, 2.0, 3.0], method="curve")
+    kept = ("trunk_lean_over_stance_deg", "knee_valgus_stance_deg", "foot_progression_deg",
+            "hip_rotation_swing_deg")
+    measured = {"left": dict.fromkeys((*OBLIQUITY_METRICS, *kept), est), "right": {}}
+    out = landmark_pelvis(measured)
+    assert set(OBLIQUITY_METRICS) == {"pelvic_drop_deg", "obliquity_range_deg"}
+    for s in SIDES:
+        for k in OBLIQUITY_METRICS:
+            assert out[s][k] == NotMeasurable("marker_needed")
+    assert all(out["left"][k] is est for k in kept)
+    assert set(out["right"]) == set(OBLIQUITY_METRICS)
+    assert measured["left"]["pelvic_drop_deg"] is est  # the input is not changed

@@ -24,12 +24,15 @@ def candidate(seq, i: int, *, shift=(0.0, 0.0), scale: float = 1.0, about=None) 
     return Candidate(img, seq.world[i].copy(), seq.visibility[i].copy(), seq.presence[i].copy())
 
 
-def front_walker(drop: float = 0.0, duration_s: float = 12.0, obliquity_scale: float = 1.0,
+def front_walker(drop: float = 0.0, duration_s: float = 12.0, painful_side: str | None = None,
                   width: int = 360, height: int = 640, distance: float = 10.0):
-    """A walker approaching a portrait camera, as the pose stage would see it."""
+    """A walker approaching a portrait camera, as the pose stage would see it: a left
+    Trendelenburg of ``drop`` deg, an antalgic limp on ``painful_side`` (severity 0.8).
+    """
     truth = simulate(GaitParams(duration_s=duration_s, path="toward",
                                 trendelenburg_side="left" if drop else None,
-                                pelvic_drop_deg=drop, pelvic_obliquity_scale=obliquity_scale))
+                                pelvic_drop_deg=drop, painful_side=painful_side,
+                                limp_severity=0.8 if painful_side else 0.0))
     cam = Camera.front(walkway_centre(truth), distance=distance, width=width, height=height)
     return truth, to_pose_sequence(truth, cam, noise_px=0.5, seed=3)
 

@@ -16,7 +16,7 @@ from tests.live.helpers import (
     side_walker,
     stride_ends,
 )
-from vidgait.kinematics import analyze, timing_passes
+from vidgait.kinematics import NotMeasurable, analyze, timing_passes
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.live.config import LiveConfig
 from vidgait.live.metrics import KNEE_PEAK, RollingMetrics, rolling_metrics, settled_strides
@@ -33,7 +33,9 @@ def test_rolling_metrics_are_the_cores_figures_and_short_windows_give_nan():
     # the panel leaves out strides not yet settled at the window's end: within 1 %
     assert m.cadence_steps_per_min == pytest.approx(a.spatiotemporal.cadence_steps_per_min,
                                                     rel=0.01)
-    assert m.pelvic_drop_deg["right"] == a.pelvis["right"]["pelvic_drop_deg"].value
+    # no pelvic drop from the hip landmarks: the core refuses it, the panel says the marker
+    assert a.pelvis["right"]["pelvic_drop_deg"] == NotMeasurable("marker_needed")
+    assert all(math.isnan(v) for v in m.pelvic_drop_deg.values()) and m.pelvic_drop_needs_marker
     assert m.view == "toward" and m.available
     assert math.isnan(m.knee_peak_swing_flexion_deg["left"])  # not measurable from the front
     short = rolling_metrics(seq.slice(0, 45))  # 1.5 s: the core measures nothing yet

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from vidgait.render.document import render_html, render_pdf
+from vidgait.render.figures import available_curves
 from vidgait.report import value
 
 SIDES = ("left", "right")
@@ -28,7 +29,8 @@ def _expected_numbers(report: dict) -> list[str]:
     return [f"{v:.1f}" for v in vals if v is not None]
 
 
-@pytest.mark.parametrize("fixture", ["limp_side_report", "trend_front_report"])
+@pytest.mark.parametrize("fixture", ["limp_side_report", "trend_front_report",
+                                     "trend_front_marker_report"])
 def test_pdf_and_html_show_the_numbers_of_report_json(fixture: str,
                                                       request: pytest.FixtureRequest) -> None:
     report = request.getfixturevalue(fixture)
@@ -43,4 +45,21 @@ def test_pdf_and_html_show_the_numbers_of_report_json(fixture: str,
         assert number in page, f"{number} missing from the HTML"
     assert "P-007" in text and "P-007" in page
     assert "Schwartz" in text and "Schwartz" in page  # the normal references are named
-    assert "<svg" in page and "http" not in page.split("<svg")[0]  # self-contained
+    assert "http" not in page.split("<svg")[0]  # self-contained
+    # the figures: none for a front clip without the marker (its only curve, the hip landmarks'
+    # obliquity, is not the pelvis's)
+    assert ("<svg" in page) == bool(available_curves(report))
+
+
+def test_a_front_clip_without_the_marker_names_it(trend_front_report: dict) -> None:
+    """PDF and HTML: no pelvic drop number from the hips; the marker, how to print and wear it,
+    the trunk lean's numbers, and no pelvic obliquity figure.
+    """
+    pdf = " ".join(_pdf_text(render_pdf(trend_front_report)).split())
+    page = render_html(trend_front_report)
+    for text in (pdf, page):
+        assert "needs the pelvis marker" in text and "vidgait marker -o marker.pdf" in text
+        assert "sacrum" in text and "Pelvic obliquity" not in text
+        for s in SIDES:
+            lean = value(trend_front_report["trunk"][s], "trunk_lean_over_stance_deg")
+            assert f"{lean:.1f}" in text

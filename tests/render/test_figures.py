@@ -9,10 +9,14 @@ from vidgait.norms import CURVE_REFERENCES
 from vidgait.render.figures import available_curves, cycle_figure, history_figure
 
 
-def test_curves_and_their_reference(limp_side_report: dict, trend_front_report: dict) -> None:
+def test_curves_and_their_reference(limp_side_report: dict, trend_front_report: dict,
+                                    trend_front_marker_report: dict) -> None:
     assert {"hip_flexion", "knee_flexion", "ankle_dorsiflexion"} <= set(
         available_curves(limp_side_report))
-    assert "pelvic_obliquity" in available_curves(trend_front_report)
+    # the hip landmarks' line is not the pelvis: its obliquity curve is shown only from the marker
+    assert trend_front_report["cycles"]["left"]["pelvic_obliquity"]["n"] > 0
+    assert "pelvic_obliquity" not in available_curves(trend_front_report)
+    assert "pelvic_obliquity" in available_curves(trend_front_marker_report)
     fig = cycle_figure(limp_side_report, "knee_flexion")
     names = [t.name for t in fig.data if t.name]
     assert any(n.startswith("left") for n in names) and any(n.startswith("right") for n in names)

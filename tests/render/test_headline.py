@@ -24,7 +24,7 @@ def test_cards_colour_only_values_outside_their_range(limp_side_report: dict) ->
     # side view: pelvis not measurable, never coloured, and the card says what to record
     drop = cards["pelvic_drop_deg"]
     assert drop.value == "not measurable" and not drop.outside
-    assert "toward" in drop.note
+    assert "pelvis marker" in drop.note and "behind" in drop.note
     # no sourced normal range: never coloured
     assert not cards["trunk_lean_over_stance_deg"].outside
 
@@ -50,12 +50,27 @@ def test_hip_rotation_card_is_never_coloured(trend_front_report: dict) -> None:
                             "hip_rotation_swing_deg_right": -2.0}
 
 
-def test_pelvic_drop_card_flags_a_drop_beyond_the_band(trend_front_report: dict) -> None:
-    pv = trend_front_report["pelvis"]
+def test_pelvic_drop_card_without_the_marker_says_how_to_get_it(trend_front_report: dict
+                                                                 ) -> None:
+    """A front clip without the pelvis marker: no number from the hips, the card names the marker,
+    where to print it, where to wear it and how to film; the trunk lean card has its numbers.
+    """
+    cards = {c.key: c for c in headline_cards(trend_front_report)}
+    drop = cards["pelvic_drop_deg"]
+    assert drop.value == "needs the pelvis marker" and not drop.outside and drop.numbers == {}
+    for words in ("Print the pelvis marker", "vidgait marker -o marker.pdf", "sacrum", "behind"):
+        assert words in drop.note, words
+    lean = cards["trunk_lean_over_stance_deg"]
+    assert all(v is not None for v in lean.numbers.values()) and len(lean.numbers) == 2
+
+
+def test_pelvic_drop_card_flags_a_drop_beyond_the_band(trend_front_marker_report: dict) -> None:
+    pv = trend_front_marker_report["pelvis"]
     drop = {s: value(pv[s], "pelvic_drop_deg") for s in ("left", "right")}
-    card = next(c for c in headline_cards(trend_front_report) if c.key == "pelvic_drop_deg")
+    card = next(c for c in headline_cards(trend_front_marker_report)
+                if c.key == "pelvic_drop_deg")
     values = [v for v in drop.values() if v is not None]
-    assert values, "the front view must measure a drop"
+    assert values, "the marker must measure a drop"
     beyond = any(v > RANGES["pelvic_drop_deg"].high for v in values) or (
         len(values) == 2 and abs(values[0] - values[1]) > 2.8)
     assert card.outside == beyond
@@ -78,9 +93,12 @@ def test_table_rows_carry_report_values_and_outside_sides(limp_side_report: dict
 def test_quality_advice_names_the_view_to_record(limp_side_report: dict,
                                                  trend_front_report: dict) -> None:
     side = " ".join(quality_advice(limp_side_report))
-    assert "Front view needed for pelvic drop" in side
+    assert "Pelvic drop needs the pelvis marker" in side
     front = " ".join(quality_advice(trend_front_report))
     assert "Side view needed for knee flexion" in front
+    # a front view was recorded, but without the marker: the advice is the marker, not "refused"
+    assert "Pelvic drop needs the pelvis marker" in front
+    assert "Pelvis: not measurable although" not in front
 
 
 def test_quality_advice_when_the_view_was_recorded_but_refused(trend_front_report: dict) -> None:

@@ -17,7 +17,8 @@ REQUIRED = [
     "schema_version", "view", "quality.detected_fraction", "quality.warnings",
     "spatiotemporal.cadence_steps_per_min", "symmetry", "limp.detected", "limp.favoured_side",
     "limp.suspected_painful_side", "limp.index", "limp.reason", "limp.explanation",
-    "pelvis.obliquity_range_deg", "pelvis.left.pelvic_drop_deg", "pelvis.right.pelvic_drop_deg",
+    "pelvis.method", "pelvis.reason", "pelvis.obliquity_range_deg", "pelvis.left.pelvic_drop_deg",
+    "pelvis.right.pelvic_drop_deg",
     "trunk.left.trunk_lean_over_stance_deg", "trunk.right.trunk_lean_over_stance_deg",
     "knee.left.knee_peak_swing_flexion_deg", "knee.right.knee_peak_swing_flexion_deg",
     "hip.left.hip_flexion_range_deg", "hip.right.hip_flexion_range_deg",
@@ -33,8 +34,9 @@ def get(d: dict, dotted: str):
     return d
 
 
-def report_for(params: GaitParams, view: str, height_cm: float | None = 170.0) -> dict:
-    return walker_report(params, view, height_cm=height_cm)
+def report_for(params: GaitParams, view: str, height_cm: float | None = 170.0, *,
+               marker: bool = False) -> dict:
+    return walker_report(params, view, height_cm=height_cm, marker=marker)
 
 
 @pytest.fixture(scope="module")
@@ -71,25 +73,49 @@ def test_side_view_limp_is_reported_on_the_right_side(limp_side: dict) -> None:
     assert value(st["left"], "stance_pct") > value(st["right"], "stance_pct")
     assert 100 < st["cadence_steps_per_min"] < 110
     assert st["length_unit"] == "m" and np.isfinite(st["speed"])  # speed in m/s
-    # a side view cannot measure the pelvis: said, not guessed
-    assert limp_side["pelvis"]["measurable"] is False and "toward" in limp_side["pelvis"]["note"]
+    # a side view cannot measure the pelvis: said, not guessed (and how to get the drop)
+    pv = limp_side["pelvis"]
+    assert pv["measurable"] is False and "pelvis marker" in pv["note"]
+    assert pv["method"] is None and pv["reason"] == "view"
     assert [limp_side["pelvis"][s]["pelvic_drop_deg"] for s in ("left", "right")] == [None, None]
     assert value(limp_side["knee"]["right"], "knee_peak_swing_flexion_deg") < \
         value(limp_side["knee"]["left"], "knee_peak_swing_flexion_deg") - 5  # the stiff right knee
 
 
 def test_front_view_trendelenburg(trendelenburg_front: dict) -> None:
+    """Without the pelvis marker the hip landmarks give no pelvic drop: refused with its reason
+    and how to get it; the trunk lean (from the shoulders) is there.
+    """
     pv = trendelenburg_front["pelvis"]
-    assert pv["measurable"]
-    # weak LEFT abductors: the RIGHT hemipelvis drops during left single-leg stance
-    assert value(pv["right"], "pelvic_drop_deg") > value(pv["left"], "pelvic_drop_deg") + 3
-    assert "unverified" in pv["caution"]  # MediaPipe's hips on the phantom (docs/accuracy.md)
+    assert pv["measurable"] is False and trendelenburg_front["measurable"]["pelvis"] is False
+    assert pv["method"] == "landmarks" and pv["reason"] == "marker_needed"
+    assert all(pv[s][k] is None for s in ("left", "right")
+               for k in ("pelvic_drop_deg", "obliquity_range_deg"))
+    assert pv["obliquity_range_deg"] is None and pv["caution"] is None
+    assert "needs the pelvis marker" in pv["note"] and "vidgait marker -o marker.pdf" in pv["note"]
+    assert not any(f["metric"] == "pelvic_drop_deg" for f in trendelenburg_front["flags"])
+    assert trendelenburg_front["trunk"]["measurable"] and all(
+        value(trendelenburg_front["trunk"][s], "trunk_lean_over_stance_deg") is not None
+        for s in ("left", "right"))
     assert trendelenburg_front["knee"]["measurable"] is False
     # the front view gives the knee's frontal-plane angle (the walker's knees are straight: ~0)
     knee = trendelenburg_front["knee"]
     assert knee["valgus_measurable"] and trendelenburg_front["measurable"]["knee_valgus"]
     assert all(abs(value(knee[s], "knee_valgus_stance_deg")) < 2 for s in ("left", "right"))
     assert "FPPA" in knee["valgus_note"]
+
+
+def test_a_marker_pelvis_is_reported_with_its_side() -> None:
+    """With the pelvis marker's drop (the walker's true hip line standing in for it) the block is
+    measurable: weak LEFT abductors, the RIGHT hemipelvis drops during left single-leg stance.
+    """
+    rep = report_for(GaitParams(duration_s=12, path="toward", trendelenburg_side="left",
+                                pelvic_drop_deg=8.0), "front", marker=True)
+    pv = rep["pelvis"]
+    assert pv["measurable"] and pv["method"] == "marker" and pv["reason"] is None
+    assert pv["note"] is None and pv["caution"] is None
+    assert value(pv["right"], "pelvic_drop_deg") > value(pv["left"], "pelvic_drop_deg") + 3
+    assert any(f["metric"] == "pelvic_drop_deg" and f["side"] == "right" for f in rep["flags"])
 
 
 def test_side_view_has_no_knee_valgus(limp_side: dict) -> None:

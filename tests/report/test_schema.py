@@ -52,7 +52,8 @@ def test_every_report_meets_the_schema(reports):
         assert not errors, errors[:3]
     measured, front, nothing = reports
     assert measured["measurable"]["spatiotemporal"] and measured["measurable"]["knee"]
-    assert front["measurable"]["pelvis"] and not front["measurable"]["knee"]
+    assert front["measurable"]["trunk"] and not front["measurable"]["knee"]
+    assert not front["measurable"]["pelvis"] and front["pelvis"]["method"] == "landmarks"
     assert not any(nothing["measurable"].values())
 
 

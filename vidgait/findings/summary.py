@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry
-from vidgait.findings.words import limp_explanation
+from vidgait.findings.words import MARKER_HOW, MARKER_NEEDED, limp_explanation
 from vidgait.kinematics import GaitAnalysis
 from vidgait.kinematics.conventions import SIDES, other
 from vidgait.kinematics.limp import MIN_STRIDES
@@ -99,7 +99,8 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
     front_view = bool(result.views & {"toward", "away"})
     if not (front_view and all(isinstance(pel[s], dict) for s in SIDES)):
         return (["Pelvic drop and trunk lean: not measurable in this view — record a front or "
-                 "back clip (walking toward or away from the camera)."], None)
+                 "back clip (walking toward or away from the camera) for the trunk lean; the "
+                 f"pelvic drop needs the pelvis marker: {MARKER_HOW}."], None)
     out: list[str] = []
     drops = {s: result.value("pelvis", s, "pelvic_drop_deg") for s in SIDES}
     leans = {s: result.value("pelvis", s, "trunk_lean_over_stance_deg") for s in SIDES}
@@ -123,10 +124,10 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
                    f"abductors (Trendelenburg sign on the {stance} side).{lean_txt}")
     elif all(np.isfinite(x) for x in drops.values()):
         out.append(f"Pelvic drop reads left {drops['left']:.1f} deg, right {drops['right']:.1f} "
-                   f"deg (normal up to ~{_DROP.high:g} deg, Schwartz 2008). Caution: on the "
-                   "rendered phantom MediaPipe's hip points did not follow a true 10 deg drop "
-                   "(docs/accuracy.md), so a normal reading does not rule out a Trendelenburg "
-                   "sign; examine clinically.")
+                   f"deg (normal up to ~{_DROP.high:g} deg, Schwartz 2008).")
+    elif isinstance(w := result.measure("pelvis", "left", "pelvic_drop_deg"), NotMeasurable) \
+            and w.reason == "marker_needed":
+        out.append(f"Pelvic drop {MARKER_NEEDED}.")
     else:
         out.append(f"Pelvic drop: too few strides in the front/back clip — record at least "
                    f"{PELVIC_DROP_MIN_STEPS} steps walking toward or away from the camera "
@@ -140,6 +141,11 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
                        f"{_LEAN_DIFF:g} deg smallest detectable difference, Dingenen 2018): "
                        f"consistent with compensating for weak {s_} hip abductors (Duchenne-type "
                        "lean) or with off-loading that side; examine clinically.")
+        elif all(np.isfinite(x) for x in leans.values()):
+            out.append(f"Trunk lean over stance: left {leans['left']:.1f} deg, right "
+                       f"{leans['right']:.1f} deg, no left/right difference beyond the "
+                       f"{_LEAN_DIFF:g} deg smallest detectable difference (Dingenen 2018; no "
+                       "normal range applied).")
     valgus = {s: result.value("pelvis", s, "knee_valgus_stance_deg") for s in SIDES}
     if all(np.isfinite(x) for x in valgus.values()):
         out.append(f"Knee valgus in single-leg stance (2-D frontal-plane projection angle, "

@@ -17,11 +17,25 @@ NOT_MEASURABLE = "not measurable in this view"
 FRONT_NOTE = ("not measurable in this view: record the patient walking toward or away from the "
               "camera")
 SIDE_NOTE = "not measurable in this view: record the patient walking across, side-on to the camera"
+#: how to get the pelvic drop: the printed pelvis marker (docs/marker.md)
+MARKER_HOW = ("print the pelvis marker (dashboard: \"Print the pelvis marker\"; command line: "
+              "vidgait marker -o marker.pdf), wear it on the sacrum and film the patient from "
+              "behind, walking away from the camera")
+#: the pelvic drop's place on the live panel and overlay without the marker (ASCII)
+MARKER_NEEDED_LIVE = "Pelvic drop: needs the pelvis marker"
+#: why a front/back clip without the marker has no pelvic drop, and how to get one
+MARKER_NEEDED = ("needs the pelvis marker: the pose model's hip points do not follow the pelvis "
+                 "in a front or back view (they missed most of a true drop on a rendered "
+                 "walker), so no pelvic drop is computed from them; " + MARKER_HOW)
+#: the pelvis block's note without a front/back view
+PELVIS_VIEW_NOTE = ("not measurable in this view: the pelvic drop needs the pelvis marker; "
+                    + MARKER_HOW)
 
 _REASONS = {
     "view": NOT_MEASURABLE,
     "no_strides": "no stride of both legs passed the plausibility checks",
     "treadmill": "a treadmill walk leaves no footprints to measure step length from",
+    "marker_needed": MARKER_NEEDED,
 }
 
 
@@ -38,6 +52,21 @@ def not_measurable_text(value: NotMeasurable) -> str:
     str
     """
     return _REASONS[value.reason]
+
+
+def pelvis_note(value: NotMeasurable) -> str:
+    """Why ``report.json``'s pelvis block has no pelvic drop, and what to record for it.
+
+    Parameters
+    ----------
+    value : NotMeasurable
+        The core's "not measurable" of the pelvic drop.
+
+    Returns
+    -------
+    str
+    """
+    return PELVIS_VIEW_NOTE if value.reason == "view" else not_measurable_text(value)
 
 
 def notice_text(notice: Notice) -> str:

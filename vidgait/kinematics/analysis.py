@@ -23,9 +23,11 @@ from vidgait.kinematics.per_pass import PassResult, measure_pass, timing_passes
 from vidgait.kinematics.results import (
     Curve,
     Estimate,
+    Measure,
     Notice,
     NotMeasurable,
     PassInfo,
+    PelvisMethod,
     Quantity,
     Refusal,
     Spatiotemporal,
@@ -42,7 +44,9 @@ from vidgait.sequence import PoseSequence
 KINEMATICS = ("knee_peak_swing_flexion_deg", "knee_flexion_range_deg",
               "knee_flexion_contact_deg", "hip_flexion_range_deg")
 
-SideMetrics = dict[str, Estimate] | NotMeasurable
+#: one side's metrics of a block: each an Estimate or why it is not measurable, or the whole
+#: side not measurable
+SideMetrics = dict[str, Measure] | NotMeasurable
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,12 +71,15 @@ class GaitAnalysis:
         Gait-cycle curves, degrees, 0..100 % of the cycle.
     limp : LimpAssessment
         The limp verdict with its symmetry indices.
-    pelvis : dict side -> (metric -> Estimate) or NotMeasurable
+    pelvis : dict side -> (metric -> Estimate or NotMeasurable) or NotMeasurable
         Front/back view: ``pelvic_drop_deg`` (of that side while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
-        ``foot_progression_deg``, ``hip_rotation_swing_deg`` (degrees).
+        ``foot_progression_deg``, ``hip_rotation_swing_deg`` (degrees). From the landmarks,
+        pelvic drop and obliquity range are ``NotMeasurable("marker_needed")``.
     pelvis_pass_start_s : float or None
         Start of the front/back pass the pelvis metrics come from, s.
+    pelvis_method : {"landmarks", "marker"} or None
+        Where the pelvis metrics come from; None without a front/back pass.
     uncertainty : dict side -> angle -> float
         First-order SD of each angle series from landmark noise, degrees.
     kinematics : dict side -> (metric -> Estimate) or NotMeasurable
@@ -104,6 +111,7 @@ class GaitAnalysis:
     uncertainty: dict[str, dict[str, float]]
     kinematics: dict[str, SideMetrics]
     notices: tuple[Notice, ...] = ()
+    pelvis_method: PelvisMethod | None = None
     clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
@@ -132,8 +140,25 @@ class GaitAnalysis:
         """
         if block == "spatiotemporal":
             return self.spatiotemporal.get(side, metric)
+        m = self.measure(block, side, metric)
+        return m if isinstance(m, Estimate) else None
+
+    def measure(self, block: str, side: str, metric: str) -> Measure | None:
+        """``metric`` on ``side`` in ``"kinematics"`` or ``"pelvis"``: its Estimate, the
+        NotMeasurable (with its reason) of the metric or of the whole side, or None when the
+        block does not hold it.
+
+        Parameters
+        ----------
+        block : str
+            ``"kinematics"`` or ``"pelvis"``.
+        side : str
+            ``"left"`` or ``"right"`` (the patient's side).
+        metric : str
+            The metric's name, with its unit suffix (e.g. ``"pelvic_drop_deg"``).
+        """
         per_side = getattr(self, block)[side]
-        return None if isinstance(per_side, NotMeasurable) else per_side.get(metric)
+        return per_side if isinstance(per_side, NotMeasurable) else per_side.get(metric)
 
     def value(self, block: str, side: str, metric: str) -> float:
         """The value of :meth:`estimate`, NaN when it was not measured.
@@ -269,7 +294,8 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
         cycles=_cycles(results), limp=_limp(per, side_per, accuracy), pelvis=pelvis,
         pelvis_pass_start_s=pelvis_start, uncertainty=unc, kinematics=kinematics,
         notices=tuple(notices), clip_timeseries=tuple(clip_timeseries),
-        pass_results=tuple(results))
+        pass_results=tuple(results),
+        pelvis_method=None if pelvis_start is None else "landmarks")
 
 
 def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
@@ -334,8 +360,9 @@ def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None)
     Each clip is conditioned and split into passes on its own; the passes of all clips are then
     pooled, and each metric is taken from the view that supports it: timing, limp, step length
     and sagittal angles from side-view passes (front/back timing only when no side pass has
-    strides), pelvic drop, trunk lean and frontal angles from front/back passes. Cycle curves
-    pool all passes that measure an angle (an angle is only computed in a view that supports it).
+    strides), trunk lean and frontal angles from front/back passes (pelvic drop needs the pelvis
+    marker). Cycle curves pool all passes that measure an angle (an angle is only computed in a
+    view that supports it).
 
     Parameters
     ----------

@@ -1,5 +1,12 @@
 """Pelvis, trunk and foot metrics from a front or back view, on stride-averaged curves.
 
+The functions here turn ANY pelvic obliquity series into the pelvic drop and obliquity range (the
+pelvis marker's, or the synthetic walker's true one). The pose model's hip points do NOT follow
+the pelvis in a front/back view (docs/accuracy.md: correlation about -0.5 with the true obliquity
+on the rendered phantom), so a pass measured on landmarks keeps only the trunk, knee and foot
+metrics: :func:`landmark_pelvis` makes its :data:`OBLIQUITY_METRICS` "not measurable" with the
+reason ``"marker_needed"``.
+
 Noise in a single frame is large compared with a pelvic drop of a few degrees (the hip line is only
 ~0.2 m wide), and the maximum of a noisy signal is biased upward. So, as Dingenen et al. (2018)
 advise (average at least 7 steps), each metric is read from the MEAN curve over strides (time-
@@ -27,8 +34,32 @@ from __future__ import annotations
 import numpy as np
 
 from vidgait.kinematics.conventions import SIDES, other
-from vidgait.kinematics.results import Estimate
+from vidgait.kinematics.results import Estimate, Measure, NotMeasurable
 from vidgait.kinematics.strides import Stride, normalize_cycles
+
+#: the metrics of the pelvis's own tilt, which need the pelvis marker (not the hip landmarks)
+OBLIQUITY_METRICS = ("pelvic_drop_deg", "obliquity_range_deg")
+
+
+def landmark_pelvis(metrics: dict[str, dict[str, Estimate]]) -> dict[str, dict[str, Measure]]:
+    """The pelvis metrics of a pass measured on the pose model's landmarks: those of
+    :data:`OBLIQUITY_METRICS` replaced by ``NotMeasurable("marker_needed")`` on both sides (the
+    hip points do not follow the pelvis), the others (trunk lean, knee valgus, foot progression,
+    hip rotation) kept.
+
+    Parameters
+    ----------
+    metrics : dict side -> metric -> Estimate
+        From :func:`pelvis_metrics` and/or :func:`pelvis_metrics_without_events` on the
+        landmarks' frontal angles (degrees).
+
+    Returns
+    -------
+    dict side -> metric -> Estimate or NotMeasurable
+    """
+    refused = dict.fromkeys(OBLIQUITY_METRICS, NotMeasurable("marker_needed"))
+    return {s: {k: v for k, v in metrics.get(s, {}).items() if k not in OBLIQUITY_METRICS}
+            | refused for s in SIDES}
 
 
 def _summary(curve_value: float, per_stride: list[float]) -> Estimate:

@@ -33,8 +33,12 @@ from vidgait.kinematics.events import (
     zeni,
 )
 from vidgait.kinematics.limp import MIN_STRIDES
-from vidgait.kinematics.pelvis import pelvis_metrics, pelvis_metrics_without_events
-from vidgait.kinematics.results import Estimate, PassInfo, Refusal
+from vidgait.kinematics.pelvis import (
+    landmark_pelvis,
+    pelvis_metrics,
+    pelvis_metrics_without_events,
+)
+from vidgait.kinematics.results import Measure, PassInfo, Refusal
 from vidgait.kinematics.signal import Conditioned
 from vidgait.kinematics.spatiotemporal import LEG_FRACTION_OF_HEIGHT, step_lengths, stride_metrics
 from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
@@ -72,8 +76,10 @@ class PassResult:
         and ``knee_flexion_contact_deg`` (at the stride's heel strike).
     step_length : dict side -> (n,) float or None
         Step lengths (side view, overground), leg lengths (no height given) or metres.
-    pelvis : dict side -> metric -> Estimate, or None
-        Pelvis metrics of a front/back pass (degrees), else None.
+    pelvis : dict side -> metric -> Estimate or NotMeasurable, or None
+        Pelvis metrics of a front/back pass (degrees), else None; pelvic drop and obliquity
+        range are ``NotMeasurable("marker_needed")``
+        (:func:`~vidgait.kinematics.pelvis.landmark_pelvis`).
     uncertainty : dict side -> angle name -> float
         First-order SD of each angle series, degrees.
     knee_peak_strides : dict side -> (n,) int
@@ -89,7 +95,7 @@ class PassResult:
     angles: dict[str, dict[str, np.ndarray]]
     per_stride: dict[str, dict[str, np.ndarray]]
     step_length: dict[str, np.ndarray] | None
-    pelvis: dict[str, dict[str, Estimate]] | None
+    pelvis: dict[str, dict[str, Measure]] | None
     uncertainty: dict[str, dict[str, float]]
     knee_peak_strides: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -195,21 +201,22 @@ def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
 
 
 def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],
-                    strides: list[Stride], fs: float) -> dict[str, dict[str, Estimate]]:
+                    strides: list[Stride], fs: float) -> dict[str, dict[str, Measure]]:
     """Pelvis metrics of a front/back pass: from the mean stride curves when each side has at
-    least MIN_STRIDES accepted strides, else pelvic drop and trunk lean from per-stride extremes
-    without events (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`).
+    least MIN_STRIDES accepted strides, else trunk lean from per-stride extremes without events
+    (:func:`~vidgait.kinematics.pelvis.pelvis_metrics_without_events`). Pelvic drop and
+    obliquity range need the pelvis marker (:func:`~vidgait.kinematics.pelvis.landmark_pelvis`).
     """
     pel = (pelvis_metrics(t, angles, strides, angles) if strides
            else {s: {} for s in SIDES})
     if min(sum(st.side == s for st in strides) for s in SIDES) >= MIN_STRIDES:
-        return pel
+        return landmark_pelvis(pel)
     obl = np.nan_to_num(angles["left"]["pelvic_obliquity"])
     free = pelvis_metrics_without_events(t, angles, stride_period(obl, fs), fs)
     for s in SIDES:
         pel[s] = {k: v for k, v in pel[s].items()
                   if k not in ("pelvic_drop_deg", "trunk_lean_over_stance_deg")} | free[s]
-    return pel
+    return landmark_pelvis(pel)
 
 
 def _at_contact(t: np.ndarray, y: np.ndarray, strides: list[Stride], side: str) -> np.ndarray:

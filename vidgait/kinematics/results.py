@@ -25,8 +25,15 @@ View = Literal["side", "toward", "away", "oblique"]
 
 #: why a metric has no value: the views recorded do not support it ("view"), no stride of both
 #: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill"), the
-#: pelvis marker was seen in too few of the walking frames ("marker_unseen")
-Reason = Literal["view", "no_strides", "treadmill", "marker_unseen"]
+#: pelvis's own tilt (pelvic drop, obliquity range) needs the pelvis marker because the pose
+#: model's hip points do not follow the pelvis in a front/back view ("marker_needed"), the marker
+#: was seen in too few of the walking frames ("marker_unseen")
+Reason = Literal["view", "no_strides", "treadmill", "marker_needed", "marker_unseen"]
+
+#: where the pelvis metrics come from: the hip and shoulder landmarks ("landmarks": trunk lean,
+#: knee valgus, foot progression and hip rotation, never the pelvis's own tilt) or the printed
+#: pelvis marker worn on the sacrum ("marker")
+PelvisMethod = Literal["landmarks", "marker"]
 
 #: how an estimate's value was obtained: mean of the per-stride values ("mean"), the value on the
 #: mean gait-cycle curve ("curve"), the median of per-stride extremes found without gait events
@@ -40,7 +47,7 @@ class NotMeasurable:
 
     Attributes
     ----------
-    reason : {"view", "no_strides", "treadmill", "marker_unseen"}
+    reason : {"view", "no_strides", "treadmill", "marker_needed", "marker_unseen"}
         Why (see :data:`Reason`).
     """
 
@@ -101,6 +108,7 @@ class Estimate:
         return cls(mean if value is None else float(value), sd, int(v.size), ci, method)
 
 
+#: one metric: its estimate, or why the recording cannot give it
 Measure = Estimate | NotMeasurable
 
 
@@ -273,5 +281,5 @@ class Notice:
 
 
 __all__ = ["Curve", "Estimate", "Measure", "Method", "NotMeasurable", "Notice", "NoticeCode",
-           "PassInfo", "Quantity", "Reason", "Refusal", "RefusalReason", "Side",
+           "PassInfo", "PelvisMethod", "Quantity", "Reason", "Refusal", "RefusalReason", "Side",
            "Spatiotemporal", "View", "value_of"]

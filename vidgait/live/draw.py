@@ -15,6 +15,7 @@ import math
 import cv2
 import numpy as np
 
+from vidgait.findings.words import MARKER_NEEDED_LIVE
 from vidgait.live.biofeedback import METRICS, FeedbackState, band_text
 from vidgait.live.guidance import Advice
 from vidgait.live.metrics import RollingMetrics
@@ -85,6 +86,8 @@ def metric_lines(m: RollingMetrics) -> list[str]:
     if any(math.isfinite(v) for v in m.pelvic_drop_deg.values()):
         lines.append(f"Pelvic drop L {_fmt(m.pelvic_drop_deg['left'])} / "
                      f"R {_fmt(m.pelvic_drop_deg['right'])} deg")
+    elif m.pelvic_drop_needs_marker:
+        lines.append(MARKER_NEEDED_LIVE)
     if any(math.isfinite(v) for v in m.knee_peak_swing_flexion_deg.values()):
         lines.append(f"Knee peak flexion L {_fmt(m.knee_peak_swing_flexion_deg['left'], 0)} / "
                      f"R {_fmt(m.knee_peak_swing_flexion_deg['right'], 0)} deg")

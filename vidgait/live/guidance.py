@@ -20,7 +20,7 @@ code                   fires when
                        or both head and feet are cut off
 ``too_far``            the body spans less than :data:`TOO_FAR_FRACTION` of the frame height
 ``wrong_view``         the view found by the kinematics core does not support the metric
-                       chosen for biofeedback (e.g. pelvic drop needs a front or back view)
+                       chosen for biofeedback (e.g. knee peak flexion needs a side view)
 =====================  ====================================================================
 
 The size bounds are practical choices, not literature values: below ~30 % of the frame height a
@@ -69,7 +69,6 @@ _FEET = (L_HEEL, R_HEEL, L_FOOT, R_FOOT)
 
 #: views in which each biofeedback metric can be measured (None: any walking view)
 METRIC_VIEWS: dict[str, tuple[str, ...] | None] = {
-    "pelvic_drop_deg": ("toward", "away"),
     "knee_peak_swing_flexion_deg": ("side",),
     "step_time_asymmetry_pct": None,
     "cadence_steps_per_min": None,

@@ -18,7 +18,8 @@ wait for strides of both sides):
   strides of S, and their symmetry index, %;
 * knee peak per side, degrees: the core's mean per-stride swing peak
   (``knee_peak_swing_flexion_deg``, side view);
-* pelvic drop per side, degrees: the core's (front/back view);
+* pelvic drop per side, degrees: the core's (front/back view with the pelvis marker; from the
+  hip landmarks the core gives none, ``pelvic_drop_needs_marker``);
 * limp: the core's stance-time verdict, which needs :data:`~vidgait.kinematics.limp.MIN_STRIDES`
   strides per side; until then the verdict is ``"collecting"`` with the count per side.
 """
@@ -35,7 +36,7 @@ import numpy as np
 from vidgait.kinematics import GaitAnalysis, analyze, timing_passes
 from vidgait.kinematics.limp import MIN_STRIDES, symmetry_index
 from vidgait.kinematics.per_pass import PassResult
-from vidgait.kinematics.results import Notice, PassInfo
+from vidgait.kinematics.results import Notice, NotMeasurable, PassInfo
 from vidgait.kinematics.spatiotemporal import METRICS as STRIDE_METRICS
 from vidgait.kinematics.spatiotemporal import cadence, stride_metrics
 from vidgait.kinematics.strides import Stride, near_median_duration
@@ -76,7 +77,11 @@ class RollingMetrics:
     limp_side : {"left", "right"} or None
         Suspected painful side when the verdict is ``"limp"``.
     pelvic_drop_deg : dict side -> float
-        Pelvic drop of each side (front/back view), degrees; NaN otherwise.
+        Pelvic drop of each side (the core's: front/back view with the pelvis marker), degrees;
+        NaN otherwise.
+    pelvic_drop_needs_marker : bool
+        The window has a front/back pass, but its pelvic drop needs the pelvis marker (the
+        core's ``"marker_needed"``: the hip landmarks do not follow the pelvis).
     knee_peak_swing_flexion_deg : dict side -> float
         The core's mean per-stride swing knee peak per side (side view), degrees; NaN otherwise.
     strides : int
@@ -98,6 +103,7 @@ class RollingMetrics:
     limp_verdict: LimpVerdict = "not measurable"
     limp_side: Literal["left", "right"] | None = None
     pelvic_drop_deg: dict[str, float] = field(default_factory=_nan_sides)
+    pelvic_drop_needs_marker: bool = False
     knee_peak_swing_flexion_deg: dict[str, float] = field(default_factory=_nan_sides)
     strides: int = 0
     strides_per_side: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIDES, 0))
@@ -229,6 +235,9 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         step_time_s=step, step_time_si_pct=si,
         limp_verdict=verdict, limp_side=a.limp.suspected_painful_side,
         pelvic_drop_deg={s: a.value("pelvis", s, "pelvic_drop_deg") for s in SIDES},
+        pelvic_drop_needs_marker=isinstance(
+            why := a.measure("pelvis", "left", "pelvic_drop_deg"), NotMeasurable)
+        and why.reason == "marker_needed",
         knee_peak_swing_flexion_deg={s: a.value("kinematics", s, KNEE_PEAK) for s in SIDES},
         strides=sum(len(r.strides) for r in a.pass_results),
         strides_per_side=per_side, notices=a.notices)

@@ -59,14 +59,18 @@ def cycle_curves(report: dict[str, Any], angle: str) -> dict[str, dict[str, np.n
 
 
 def available_curves(report: dict[str, Any]) -> list[str]:
-    """The curves of :data:`CURVES` that the report holds for at least one side.
+    """The curves of :data:`CURVES` that the report holds for at least one side; pelvic obliquity
+    only when the pelvis marker gave it (``pelvis.method`` "marker"): the hip landmarks' line does
+    not follow the pelvis (docs/accuracy.md).
 
     Parameters
     ----------
     report : dict
         The report (``report.json``'s content).
     """
-    return [a for a in CURVES if cycle_curves(report, a)]
+    marker = (report.get("pelvis") or {}).get("method") == "marker"
+    return [a for a in CURVES
+            if cycle_curves(report, a) and (marker or a != "pelvic_obliquity")]
 
 
 def _toe_off(report: dict[str, Any], side: str) -> float | None:

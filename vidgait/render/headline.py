@@ -46,7 +46,8 @@ class Card:
     title : str
         Heading shown to the clinician.
     value : str
-        The measured value(s), formatted (``"not measurable"`` when the view cannot support it).
+        The measured value(s), formatted (``"not measurable"`` when the view cannot support it,
+        ``"needs the pelvis marker"`` for a pelvic drop from a clip without the marker).
     normal : str
         The normal range with its reference, or why there is none.
     outside : bool
@@ -93,8 +94,10 @@ def _pelvic_drop_card(report: dict[str, Any]) -> Card:
     normal = (f"{rng.text()} per side ({rng.reference}); left/right difference "
               f"<= {sdd:g} deg ({sdd_ref})")
     if not pv["measurable"]:
-        return Card("pelvic_drop_deg", "Pelvic drop", "not measurable", normal,
-                    note=pv.get("note", ""))
+        # a front/back clip without the pelvis marker: the hip landmarks give no pelvic drop
+        text = ("needs the pelvis marker" if pv.get("reason") == "marker_needed"
+                else "not measurable")
+        return Card("pelvic_drop_deg", "Pelvic drop", text, normal, note=pv.get("note") or "")
     drop = {s: value(pv[s], "pelvic_drop_deg") for s in SIDES}
     outside = any(rng.contains(drop[s]) is False for s in SIDES)
     if drop["left"] is not None and drop["right"] is not None:
@@ -238,9 +241,11 @@ def spatiotemporal_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 #: report block -> what to record so that it becomes measurable
 _VIEW_ADVICE = {
-    "pelvis": "Front view needed for pelvic drop: record the patient walking toward (or away "
-              f"from) the camera, at least {PELVIC_DROP_MIN_STEPS} steps (Dingenen 2018 averaged "
-              f">= {PELVIC_DROP_MIN_STEPS} steps).",
+    "pelvis": "Pelvic drop needs the pelvis marker: print it (dashboard: \"Print the pelvis "
+              "marker\", or vidgait marker -o marker.pdf), wear it on the sacrum and record the "
+              f"patient walking away from the camera, at least {PELVIC_DROP_MIN_STEPS} steps "
+              f"(Dingenen 2018 averaged >= {PELVIC_DROP_MIN_STEPS} steps). The hip points of a "
+              "front or back clip without it do not follow the pelvis.",
     "trunk": "Front view needed for trunk lean: record the patient walking toward the camera.",
     "knee": "Side view needed for knee flexion: record the patient walking across the picture, "
             "side-on to the camera, whole body in view.",
@@ -255,11 +260,11 @@ _BLOCK_VIEWS = {"pelvis": {"toward", "away"}, "trunk": {"toward", "away"}, "knee
 
 
 def _block_advice(report: dict[str, Any], block: str) -> str:
-    """What to record for a block that is not measurable: the missing view, or, when that view
-    was recorded, that its strides did not pass the checks.
+    """What to record for a block that is not measurable: the missing view (for the pelvis: the
+    marker), or, when that view was recorded, that its strides did not pass the checks.
     """
     views = set(report["view"]) & _BLOCK_VIEWS.get(block, set())
-    if not views:
+    if not views or (block == "pelvis" and report["pelvis"].get("reason") == "marker_needed"):
         return _VIEW_ADVICE[block]
     name = block.replace("_", " ").capitalize()
     return (f"{name}: not measurable although a {'/'.join(sorted(views))} view was recorded: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vidgait.report.build import PELVIS_CAUTION, build_report, report_model
+from vidgait.report.build import build_report, report_model
 from vidgait.report.model import SCHEMA_VERSION, Report
 
 
@@ -46,5 +46,4 @@ def value(block: dict[str, Any] | None, metric: str) -> float | None:
     return est.get("value") if isinstance(est, dict) else None
 
 
-__all__ = ["PELVIS_CAUTION", "SCHEMA_VERSION", "Report", "build_report", "json_schema",
-           "report_model", "value"]
+__all__ = ["SCHEMA_VERSION", "Report", "build_report", "json_schema", "report_model", "value"]

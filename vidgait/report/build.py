@@ -5,9 +5,10 @@ Every metric block says whether the recording could measure it; a metric the vie
 is ``null`` with ``measurable: false`` and a ``note`` saying which view to record, never a
 confident number. Sides are the patient's. ``pelvis.<side>.pelvic_drop_deg`` is how far THAT
 side's hemipelvis drops below level during the other leg's single-leg stance (an uncompensated
-Trendelenburg sign of weak hip abductors on the OTHER, stance, side);
-``trunk.<side>.trunk_lean_over_stance_deg`` is the lean of the trunk toward that side during its
-stance (a compensated Trendelenburg / Duchenne pattern).
+Trendelenburg sign of weak hip abductors on the OTHER, stance, side); it needs the pelvis
+marker: from the landmarks (``pelvis.method`` "landmarks") it is null with ``pelvis.reason``
+"marker_needed". ``trunk.<side>.trunk_lean_over_stance_deg`` is the lean of the trunk toward
+that side during its stance (a compensated Trendelenburg / Duchenne pattern).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from vidgait.findings.words import (
     limp_explanation,
     not_measurable_text,
     notice_text,
+    pelvis_note,
     refusal_text,
     trust,
 )
@@ -34,13 +36,6 @@ from vidgait.kinematics import results as core
 from vidgait.kinematics.conventions import SIDES
 from vidgait.sequence import PoseSequence
 
-#: What a front-view pelvic drop from MediaPipe can be trusted for
-#: (docs/accuracy.md, docs/phantom.md)
-PELVIS_CAUTION = (
-    "unverified: on a rendered walking phantom MediaPipe's hip points followed the tilt of the "
-    "trunk, not a true 4-10 deg pelvic drop (correlation -0.3 to -0.7 at every size tried), so a "
-    "normal value does not rule out a Trendelenburg sign and a high value may come from trunk "
-    "lean; confirm clinically")
 _VALGUS_NOTE = (
     "knee valgus (+) / varus (-) in single-leg stance: the 2-D frontal-plane projection angle "
     "(FPPA) from a front/back view, not a 3-D joint angle; it mixes in knee flexion and hip "
@@ -122,9 +117,13 @@ def _pelvis_trunk(a: GaitAnalysis) -> tuple[m.Pelvis, m.Trunk]:
     lean_ok = any(trunk[s].trunk_lean_over_stance_deg is not None for s in SIDES)
     ranges = [e.value for s in SIDES if (e := pel[s].obliquity_range_deg) is not None
               and e.value is not None]
-    pelvis = m.Pelvis(measurable=drop_ok, note=None if drop_ok else FRONT_NOTE,
-                      caution=PELVIS_CAUTION if drop_ok else None,
-                      obliquity_range_deg=max(ranges) if ranges else None, **pel)
+    # why there is no pelvic drop: "marker_needed" from the landmarks, "view" without a pass
+    why = None if drop_ok else next(
+        (x for s in SIDES if isinstance(x := a.measure("pelvis", s, "pelvic_drop_deg"),
+                                        NotMeasurable)), NotMeasurable("no_strides"))
+    pelvis = m.Pelvis(measurable=drop_ok, note=None if why is None else pelvis_note(why),
+                      method=a.pelvis_method, reason=None if why is None else why.reason,
+                      caution=None, obliquity_range_deg=max(ranges) if ranges else None, **pel)
     return pelvis, m.Trunk(measurable=lean_ok, note=None if lean_ok else FRONT_NOTE, **trunk)
 
 

@@ -13,7 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.0"
+from vidgait.kinematics.results import PelvisMethod, Reason
+
+SCHEMA_VERSION = "2.1"
 
 Num = float | None
 
@@ -143,13 +145,21 @@ class PelvisSide(_Block):
 
 
 class Pelvis(_Block):
-    """Pelvic drop (front/back view)."""
+    """Pelvic drop (back view with the pelvis marker)."""
 
     measurable: bool = Field(description="whether the recording could measure this block")
     note: str | None = Field(default=None, description="when not measurable: why, and what to "
                                                        "record")
-    caution: str | None = Field(description="what a front-view pelvic drop from MediaPipe's "
-                                            "hips can be trusted for")
+    method: PelvisMethod | None = Field(
+        description="where the pelvis block comes from: landmarks (the pose model's hip and "
+                    "shoulder points: trunk lean, knee valgus, foot progression, hip rotation, "
+                    "never a pelvic drop, as the hip points do not follow the pelvis) or marker "
+                    "(the pelvis marker worn on the sacrum); null without a front/back pass")
+    reason: Reason | None = Field(
+        description="when not measurable, why, as a code: view (no front/back pass), "
+                    "marker_needed (a front/back pass without the pelvis marker), no_strides")
+    caution: str | None = Field(description="what the pelvic drop can be trusted for, when a "
+                                            "caution applies")
     obliquity_range_deg: Num = Field(description="deg, the larger side's range")
     left: PelvisSide
     right: PelvisSide
@@ -276,7 +286,7 @@ class Measurable(_Block):
 class Report(_Block):
     """``report.json``."""
 
-    schema_version: Literal["2.0"] = Field(
+    schema_version: Literal["2.1"] = Field(
         description="major: a field changed meaning or name; minor: a field was added")
     generator: str = Field(description="the vidgait version that wrote the file")
     inputs: list[Input]

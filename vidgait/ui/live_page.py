@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vidgait.findings.words import MARKER_NEEDED_LIVE
 from vidgait.live.biofeedback import DEFAULT_BANDS, METRICS, band_text, target_band
 from vidgait.live.config import LiveConfig
 from vidgait.live.metrics import RollingMetrics
@@ -166,6 +167,8 @@ def _controls(holder: _Holder) -> None:
                              value=False, key="live_mirror")
         _ensure_processor(holder, MODEL_CHOICES[label], mirror)
         st.subheader("Biofeedback")
+        st.caption("No pelvic-drop biofeedback: it needs the pelvis marker, which the Live page "
+                   "does not read yet (the hip points do not follow the pelvis).")
         names = ["off", *METRICS]
         metric = st.selectbox("Metric", names, key="live_metric",
                               format_func=lambda m: "off" if m == "off" else
@@ -254,6 +257,9 @@ def show_snapshot(snap: LiveSnapshot) -> None:
     c[1].metric("Pelvic drop R (deg)", _fmt(m.pelvic_drop_deg["right"]))
     c[2].metric("Knee peak L (deg)", _fmt(m.knee_peak_swing_flexion_deg["left"], digits=0))
     c[3].metric("Knee peak R (deg)", _fmt(m.knee_peak_swing_flexion_deg["right"], digits=0))
+    if m.pelvic_drop_needs_marker:
+        st.caption(f"{MARKER_NEEDED_LIVE} (the hip points do not follow the pelvis; the Live "
+                   "page does not read the marker yet).")
     fb = snap.feedback
     if fb.metric is not None:
         label, unit = METRICS[fb.metric]
@@ -301,8 +307,8 @@ def render(*, on_analyse: Callable[[Path], None] | None = None,
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     st.header("Live assessment")
-    st.caption("Walk across the camera for knee flexion and timing, toward or away from it for "
-               "pelvic drop. Left/right are the patient's own sides.")
+    st.caption("Walk across the camera for knee flexion and timing (pelvic drop needs the pelvis "
+               "marker, not read live yet). Left/right are the patient's own sides.")
     holder = _holder()
     _controls(holder)
     if holder.error:

@@ -71,8 +71,9 @@ def show_simulation(sim: Simulation) -> None:
              "error (measured - true)": "" if r["error"] is None else fmt(r["error"], 2)}
             for r in sim.errors]
     st.dataframe(rows, hide_index=True, height=36 * (len(rows) + 1) + 2)
-    st.caption("'not measurable': this view cannot support the metric (e.g. pelvic drop needs a "
-               "front or back view, knee flexion a side view).")
+    st.caption("'not measurable': this setup cannot support the metric (e.g. knee flexion needs a "
+               "side view, trunk lean a front or back view, and pelvic drop the pelvis marker "
+               "worn on the sacrum: the hip points do not follow the pelvis).")
     st.caption("One simulated walk: the error of a single recording, not a population accuracy. "
                "The phantom is a rendered mannequin; a real patient in a real room adds clothing, "
                "lighting and background effects.")
