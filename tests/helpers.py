@@ -125,6 +125,39 @@ def side_pass(truth, noise: float = 0.0, seed: int = 0, on: str = "left"):
     return c, passes[0]
 
 
+def rear_with_marker(params, *, distance: float = 4.0, roll_noise: float = 0.25,
+                     mount_roll: float = 0.0, seed: int = 0, **seq_kw):
+    """The walker ``params`` (path "away") filmed from behind with the pelvis marker's track the
+    tag detector would give: the card rigid on the pelvis (12 cm behind, 6 cm above the hip
+    centres), its roll the pelvis's right-side-up obliquity plus ``mount_roll`` and
+    ``roll_noise`` deg per frame, its centre projected (0.2 px noise), its distance with 2 %
+    noise. Returns ``(walk, seq)``; ``seq_kw`` go to :func:`~vidgait.synth.to_pose_sequence`.
+    """
+    from dataclasses import replace
+
+    from vidgait.sequence import MarkerTrack
+    from vidgait.synth import Camera, simulate, to_pose_sequence
+
+    walk = simulate(params)
+    pel = walk.joints["pelvis"]
+    cam = Camera.back(pel[0], distance=distance, width=1920, height=1080,
+                      vertical_fov_deg=40.0)
+    seq = to_pose_sequence(walk, cam, seed=seed, **seq_kw)
+    rng = np.random.default_rng(seed)
+    card = pel + np.einsum("tij,j->ti", walk.segments["pelvis"], [-0.12, 0.0, 0.06])
+    n = len(walk.t)
+    track = MarkerTrack.empty(n, tag_id=0, size_mm=120.0,
+                              camera=(cam.fx, cam.fy, cam.cx, cam.cy), camera_assumed=False)
+    track.status[:] = 0
+    track.roll_deg[:] = (walk.angles["right"]["pelvic_obliquity"] + mount_roll
+                         + rng.normal(0.0, roll_noise, n))
+    track.centre_px[:] = cam.project(card) + rng.normal(0.0, 0.2, (n, 2))
+    pos = cam.to_camera(card)
+    track.position_m[:] = pos * (1.0 + rng.normal(0.0, 0.02, (n, 1)))
+    track.side_px[:] = cam.fx * 0.12 / pos[:, 2]
+    return walk, replace(seq, marker=track)
+
+
 def as_if_marker(g):
     """The walker's analysis ``g`` with the pelvis block the pelvis marker would give: the pure
     drop functions (:func:`~vidgait.kinematics.pelvis.pelvis_metrics`) on the hip line of its

@@ -241,6 +241,10 @@ LIMP_SI = Threshold(10.0, "%", "left_right_difference", ROBINSON,
 EVENT_ERROR: dict[str, Threshold] = {
     "side": Threshold(0.033, "s", "measurement_error", WALKER),
     "frontal": Threshold(0.05, "s", "measurement_error", WALKER),
+    # contacts from the sacral marker's motion: the two sides' delays differ by up to ~12 ms
+    # and the step-time SI of a walker without a limp was off by up to 4.2 points (~25 ms on a
+    # 0.57 s step; docs/kinematics.md)
+    "trunk": Threshold(0.025, "s", "measurement_error", WALKER),
 }
 
 #: fewest steps to average a front-view pelvic drop over (Dingenen 2018)

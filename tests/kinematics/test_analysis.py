@@ -347,3 +347,54 @@ def test_knee_flexion_at_contact_matches_the_walker(seed):
         assert est.value == pytest.approx(true, abs=2.5)
         assert est.ci95[0] < est.value < est.ci95[1]
     assert isinstance(analyze(_film(truth, "front", seed=seed)).kinematics["left"], NotMeasurable)
+
+
+@pytest.mark.parametrize("kw", [{}, {"trendelenburg_side": "left", "pelvic_drop_deg": 6.0},
+                                {"painful_side": "left", "limp_severity": 0.8}],
+                         ids=["symmetric", "trendelenburg-left", "limp-left"])
+def test_a_walk_away_with_the_pelvis_marker(kw):
+    """Filmed from behind with the marker: the pelvis comes from the marker (the larger drop on
+    the side that drops), the timing from the sacrum's motion (cadence within 2 %), and the limp
+    verdict from step times: none on the symmetric and Trendelenburg walkers, the painful side
+    on the limping one."""
+    from tests.helpers import rear_with_marker
+
+    walk, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away", **kw),
+                                 noise_px=1.5)
+    g = analyze(seq, height_cm=170)
+    assert g.pelvis_method == "marker" and g.marker is not None
+    assert "timing_from_marker" in [n.code for n in g.notices]
+    assert g.spatiotemporal.cadence_steps_per_min == pytest.approx(
+        walk.summary["cadence_steps_per_min"], rel=0.02)
+    assert g.limp.basis == "step_time_s"
+    drop = {s: g.value("pelvis", s, "pelvic_drop_deg") for s in ("left", "right")}
+    truth = {s: walk.summary[s]["pelvic_drop_deg"] for s in ("left", "right")}
+    if kw.get("trendelenburg_side"):
+        assert drop["right"] > drop["left"] + 1.0  # the walk-mean zero shrinks the difference
+        assert g.limp.verdict == "no limp"
+    elif kw.get("painful_side"):
+        assert g.limp.verdict == "limp" and g.limp.suspected_painful_side == "left"
+    else:
+        assert all(abs(drop[s] - truth[s]) < 0.5 for s in drop)
+        assert g.limp.verdict == "no limp"
+    assert set(g.marker.curves) == {"left", "right"}
+    assert g.cycles["left"]["pelvic_obliquity"] is g.marker.curves["left"]
+
+
+def test_a_marker_seen_too_rarely_refuses_the_drop_and_leaves_the_depth_timing():
+    from dataclasses import replace
+
+    from tests.helpers import rear_with_marker
+    from vidgait.sequence import TAG_STATUS
+
+    walk, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away"), noise_px=1.5)
+    tr = seq.marker
+    lost = np.arange(0, len(tr), 3)  # every third frame turned away
+    tr.status[lost] = TAG_STATUS.index("too_oblique")
+    tr.roll_deg[lost] = np.nan
+    g = analyze(replace(seq, marker=tr), height_cm=170)
+    assert g.pelvis_method == "marker"
+    for s in ("left", "right"):
+        assert g.measure("pelvis", s, "pelvic_drop_deg") == NotMeasurable("marker_unseen")
+    assert "timing_from_marker" not in [n.code for n in g.notices]
+    assert g.marker.status_counts["too_oblique"] > 0.3 * len(tr) - 2

@@ -18,8 +18,18 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, SIDES, TRANSVERSE
-from vidgait.kinematics.limp import EVENT_ACCURACY_S, LimpAssessment, assess_limp
+from vidgait.kinematics.limp import EVENT_ACCURACY_S, LimpAssessment
 from vidgait.kinematics.per_pass import PassResult, measure_pass, timing_passes
+from vidgait.kinematics.pooling import (
+    SideMetrics,
+    pool,
+    pool_cycles,
+    pool_limp,
+    pool_pelvis,
+    pool_spatiotemporal,
+    trunk_spatiotemporal,
+    with_marker,
+)
 from vidgait.kinematics.results import (
     Curve,
     Estimate,
@@ -28,14 +38,12 @@ from vidgait.kinematics.results import (
     NotMeasurable,
     PassInfo,
     PelvisMethod,
-    Quantity,
     Refusal,
     Spatiotemporal,
     value_of,
 )
+from vidgait.kinematics.sacrum import SacralPelvis, sacral_pelvis
 from vidgait.kinematics.signal import Conditioned, condition
-from vidgait.kinematics.spatiotemporal import METRICS, cadence
-from vidgait.kinematics.strides import normalize_cycles
 from vidgait.kinematics.view import Pass, find_passes
 from vidgait.norms import RUNNING_CADENCE
 from vidgait.sequence import PoseSequence
@@ -44,9 +52,6 @@ from vidgait.sequence import PoseSequence
 KINEMATICS = ("knee_peak_swing_flexion_deg", "knee_flexion_range_deg",
               "knee_flexion_contact_deg", "hip_flexion_range_deg")
 
-#: one side's metrics of a block: each an Estimate or why it is not measurable, or the whole
-#: side not measurable
-SideMetrics = dict[str, Measure] | NotMeasurable
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +85,9 @@ class GaitAnalysis:
         Start of the front/back pass the pelvis metrics come from, s.
     pelvis_method : {"landmarks", "marker"} or None
         Where the pelvis metrics come from; None without a front/back pass.
+    marker : SacralPelvis or None
+        The pelvis marker's measurement (seen share, zero, obliquity, contacts from the trunk)
+        when the clip (or a clip of the session) has the tag on a walk away from the camera.
     uncertainty : dict side -> angle -> float
         First-order SD of each angle series from landmark noise, degrees.
     kinematics : dict side -> (metric -> Estimate) or NotMeasurable
@@ -112,6 +120,7 @@ class GaitAnalysis:
     kinematics: dict[str, SideMetrics]
     notices: tuple[Notice, ...] = ()
     pelvis_method: PelvisMethod | None = None
+    marker: SacralPelvis | None = field(default=None, repr=False)
     clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
@@ -180,103 +189,40 @@ class GaitAnalysis:
         return value_of(self.estimate(block, side, metric))
 
 
-def _pool(results: list[PassResult], attr: str) -> dict[str, dict[str, np.ndarray]]:
-    """Per side and metric, the per-stride values of all ``results`` concatenated."""
-    out: dict[str, dict[str, list[np.ndarray]]] = {s: {} for s in SIDES}
-    for r in results:
-        d = getattr(r, attr)
-        if d is None:
-            continue
-        for s in SIDES:
-            for k, v in d[s].items():
-                out[s].setdefault(k, []).append(np.asarray(v, float))
-    return {s: {k: np.concatenate(v) for k, v in m.items()} for s, m in out.items()}
-
-
-def _cycles(results: list[PassResult]) -> dict[str, dict[str, Curve]]:
-    """Gait-cycle curves of every angle over the accepted strides of all passes."""
-    rows: dict[str, dict[str, list[np.ndarray]]] = {s: {} for s in SIDES}
-    for r in results:
-        for s in SIDES:
-            for name, y in r.angles.get(s, {}).items():
-                cyc = normalize_cycles(r.t, y, r.strides, s)
-                if len(cyc):
-                    rows[s].setdefault(name, []).append(cyc)
-    out: dict[str, dict[str, Curve]] = {s: {} for s in SIDES}
-    for s in SIDES:
-        for name, parts in rows[s].items():
-            a = np.vstack(parts)
-            sd = a.std(axis=0, ddof=1) if len(a) > 1 else np.full(a.shape[1], np.nan)
-            out[s][name] = Curve(a.mean(axis=0), sd, len(a))
-    return out
-
-
-def _spatiotemporal(timing: list[PassResult], all_results: list[PassResult],
-                    height_m: float | None) -> Spatiotemporal:
-    per = _pool(timing, "per_stride")
-    if not all(per[s].get("stride_time_s", np.empty(0)).size for s in SIDES):
-        none = NotMeasurable("no_strides")
-        return Spatiotemporal(none, none, none, none)
-    sides = {s: {m: Estimate.of(per[s][m]) for m in METRICS} for s in SIDES}
-    lengths: dict[str, list[float]] = {s: [] for s in SIDES}
-    for r in timing:
-        if r.step_length is not None:
-            for s in SIDES:
-                lengths[s].extend(r.step_length[s].tolist())
-    if not any(lengths.values()):
-        treadmill = any(r.view == "side" and r.info.treadmill for r in all_results)
-        none = NotMeasurable("treadmill" if treadmill else "view")
-        return Spatiotemporal(cadence(per), sides, none, none)
-    unit = "m" if height_m else "leg lengths"
-    for s in SIDES:
-        sides[s]["step_length"] = Estimate.of(lengths[s])
-    stride = sum(sides[s]["step_length"].value for s in SIDES)
-    st = np.mean([sides[s]["stride_time_s"].value for s in SIDES])
-    return Spatiotemporal(cadence(per), sides, Quantity(stride, unit),
-                          Quantity(stride / st, f"{unit}/s"))
-
-
-def _limp(per: dict[str, dict[str, np.ndarray]], side_per: dict[str, dict[str, np.ndarray]],
-          accuracy: float) -> LimpAssessment:
-    limp_in = {s: dict(per[s]) for s in SIDES}
-    for s in SIDES:
-        for k in ("knee_flexion_range_deg", "hip_flexion_range_deg"):
-            if k in side_per[s]:
-                limp_in[s][k] = side_per[s][k]
-    if all("stance_time_s" in per[s] for s in SIDES):
-        return assess_limp(limp_in, accuracy)
-    return LimpAssessment("not measurable", "few_strides", None, None, float("nan"), float("nan"))
-
-
-def _pelvis(results: list[PassResult]) -> tuple[dict[str, SideMetrics], float | None]:
-    """Pelvis metrics of the front/back pass with the most strides, and its start (s)."""
-    frontal = [r for r in results if r.pelvis is not None]
-    if not frontal:
-        return {s: NotMeasurable("view") for s in SIDES}, None
-    best = max(frontal, key=lambda r: len(r.strides))
-    return ({s: best.pelvis[s] or NotMeasurable("no_strides") for s in SIDES},
-            best.info.start_s)
-
-
 def _combine(results: list[PassResult], *, fs: float, duration_s: float,
              height_m: float | None, notices: list[Notice],
-             clip_timeseries: list[dict[str, np.ndarray]]) -> GaitAnalysis:
+             clip_timeseries: list[dict[str, np.ndarray]],
+             marker: SacralPelvis | None = None) -> GaitAnalysis:
     """Pool the passes (of one clip or of a session) into a :class:`GaitAnalysis`."""
     timing, kind = timing_passes(results)
     if kind == "side" and any(r.strides for r in results if r.view != "side"):
         notices.append(Notice("timing_from_side"))
-    per = _pool(timing, "per_stride")
+    per = pool(timing, "per_stride")
+    spatio = pool_spatiotemporal(timing, results, height_m)
+    if kind != "side" and marker is not None and marker.steps is not None:
+        trunk, trunk_per = trunk_spatiotemporal(marker.steps)
+        if not isinstance(trunk.cadence_steps_per_min, NotMeasurable):
+            # contacts from the sacral marker's motion beat MediaPipe's depth from behind
+            spatio, per, kind, timing = trunk, trunk_per, "trunk", []
+            notices.append(Notice("timing_from_marker"))
     # side-view angle metrics come from side passes only (only they compute them); they are
     # pooled whatever view gives the timing
-    side_per = _pool([r for r in results if r.view == "side"], "per_stride")
-    spatio = _spatiotemporal(timing, results, height_m)
+    side_per = pool([r for r in results if r.view == "side"], "per_stride")
     cad = spatio.cadence_steps_per_min
     if isinstance(cad, NotMeasurable):
         notices.append(Notice("no_timing"))
     elif cad > RUNNING_CADENCE:
         notices.append(Notice("running", float(cad)))
     accuracy = max([1.0 / fs] + ([EVENT_ACCURACY_S[kind]] if kind else []))
-    pelvis, pelvis_start = _pelvis(results)
+    pelvis, pelvis_start = pool_pelvis(results)
+    method: PelvisMethod | None = None if pelvis_start is None else "landmarks"
+    cycles = pool_cycles(results)
+    if marker is not None:
+        pelvis, method = with_marker(pelvis, marker), "marker"
+        for s in SIDES:  # the pelvis's obliquity is the marker's, never the hip line's
+            cycles[s].pop("pelvic_obliquity", None)
+            if s in marker.curves:
+                cycles[s]["pelvic_obliquity"] = marker.curves[s]
     unc: dict[str, dict[str, float]] = {s: {} for s in SIDES}
     for r in results:
         for s in SIDES:
@@ -291,11 +237,10 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
     return GaitAnalysis(
         fs=fs, duration_s=duration_s, passes=tuple(r.info for r in results), events=events,
         refused=tuple(x for r in results for x in r.refused), spatiotemporal=spatio,
-        cycles=_cycles(results), limp=_limp(per, side_per, accuracy), pelvis=pelvis,
+        cycles=cycles, limp=pool_limp(per, side_per, accuracy), pelvis=pelvis,
         pelvis_pass_start_s=pelvis_start, uncertainty=unc, kinematics=kinematics,
         notices=tuple(notices), clip_timeseries=tuple(clip_timeseries),
-        pass_results=tuple(results),
-        pelvis_method=None if pelvis_start is None else "landmarks")
+        pass_results=tuple(results), pelvis_method=method, marker=marker)
 
 
 def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
@@ -319,7 +264,8 @@ def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
 
 
 def _clip_results(seq: PoseSequence, height_m: float | None, notices: list[Notice],
-                  clip: int | None = None) -> tuple[Conditioned, list[Pass], list[PassResult]]:
+                  clip: int | None = None
+                  ) -> tuple[Conditioned, list[Pass], list[PassResult], SacralPelvis | None]:
     c = condition(seq)
     passes, _ = find_passes(c)
     if c.swaps_fixed:
@@ -330,7 +276,15 @@ def _clip_results(seq: PoseSequence, height_m: float | None, notices: list[Notic
     if clip is not None:
         results = [replace(r, info=replace(r.info, clip=clip),
                            refused=[replace(x, clip=clip) for x in r.refused]) for r in results]
-    return c, passes, results
+    marker = None
+    if seq.marker is not None:  # the sacral tag faces the camera while the patient walks away
+        spans = [(float(c.t[p.start]), float(c.t[p.stop - 1])) for p in passes
+                 if p.view == "away"]
+        if spans:
+            marker = sacral_pelvis(seq.t, seq.marker, spans, c.fs)
+        else:
+            notices.append(Notice("marker_not_from_behind", clip=clip))
+    return c, passes, results, marker
 
 
 def analyze(seq: PoseSequence, *, height_cm: float | None = None) -> GaitAnalysis:
@@ -349,9 +303,10 @@ def analyze(seq: PoseSequence, *, height_cm: float | None = None) -> GaitAnalysi
     """
     height_m = height_cm / 100.0 if height_cm else None
     notices: list[Notice] = []
-    c, passes, results = _clip_results(seq, height_m, notices)
+    c, passes, results, marker = _clip_results(seq, height_m, notices)
     return _combine(results, fs=c.fs, duration_s=seq.duration_s, height_m=height_m,
-                    notices=notices, clip_timeseries=[_timeseries(seq, c, passes, results)])
+                    notices=notices, clip_timeseries=[_timeseries(seq, c, passes, results)],
+                    marker=marker)
 
 
 def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None) -> GaitAnalysis:
@@ -385,10 +340,15 @@ def analyze_session(seqs: list[PoseSequence], *, height_cm: float | None = None)
     allres: list[PassResult] = []
     series: list[dict[str, np.ndarray]] = []
     fs0 = float("nan")
+    markers: list[SacralPelvis] = []
     for i, seq in enumerate(seqs):
-        c, passes, results = _clip_results(seq, height_m, notices, clip=i)
+        c, passes, results, marker = _clip_results(seq, height_m, notices, clip=i)
         fs0 = c.fs if i == 0 else fs0
         series.append(_timeseries(seq, c, passes, results))
         allres.extend(results)
+        markers += [marker] if marker is not None else []
+    # the clip where the marker was seen best gives the pelvis (and, without a side view, the
+    # timing)
+    best = max(markers, key=lambda m: m.seen_share, default=None)
     return _combine(allres, fs=fs0, duration_s=float(sum(s.duration_s for s in seqs)),
-                    height_m=height_m, notices=notices, clip_timeseries=series)
+                    height_m=height_m, notices=notices, clip_timeseries=series, marker=best)

@@ -256,7 +256,8 @@ class Refusal:
     clip: int = 0
 
 
-NoticeCode = Literal["swaps_fixed", "no_pass", "timing_from_side", "running", "no_timing"]
+NoticeCode = Literal["swaps_fixed", "no_pass", "timing_from_side", "running", "no_timing",
+                     "timing_from_marker", "marker_not_from_behind"]
 
 
 @dataclass(frozen=True)
@@ -265,10 +266,13 @@ class Notice:
 
     Attributes
     ----------
-    code : {"swaps_fixed", "no_pass", "timing_from_side", "running", "no_timing"}
-        Leg labels swapped and corrected in ``value`` frames; no walking pass of at least 1.5 s;
-        timing taken from the side-view passes only; cadence ``value`` steps/min looks like
-        running; no stride of both sides passed the checks.
+    code : str
+        One of :data:`NoticeCode`: leg labels swapped and corrected in ``value`` frames
+        (``swaps_fixed``); no walking pass of at least 1.5 s (``no_pass``); timing taken from
+        the side-view passes only (``timing_from_side``); cadence ``value`` steps/min looks like
+        running (``running``); no stride of both sides passed the checks (``no_timing``);
+        timing from the contacts the sacral marker's motion gives (``timing_from_marker``);
+        the marker was seen but on no walk away from the camera (``marker_not_from_behind``).
     value : float
         The number the code refers to (NaN where none).
     clip : int or None

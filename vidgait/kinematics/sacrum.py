@@ -32,8 +32,9 @@ import numpy as np
 from scipy.signal import detrend, find_peaks
 
 from vidgait.kinematics.events import stride_period
-from vidgait.kinematics.results import Estimate, NotMeasurable
+from vidgait.kinematics.results import Curve, Estimate, NotMeasurable
 from vidgait.kinematics.signal import lowpass, resample
+from vidgait.kinematics.trunk import TrunkSteps, trunk_steps
 from vidgait.sequence import TAG_STATUS, MarkerTrack
 
 #: the least share of the walking frames with a measured tag for a pelvic drop (below it the
@@ -64,9 +65,10 @@ class SacralPelvis:
     ----------
     sides : dict side -> dict metric -> Estimate, or NotMeasurable
         ``pelvic_drop_deg`` of that side (how far that hemipelvis falls below level during
-        the other leg's single-leg stance), deg; ``NotMeasurable("marker_unseen")`` when the
-        tag was seen in too few walking frames, ``NotMeasurable("no_strides")`` without a
-        stride period in the obliquity.
+        the other leg's single-leg stance) and ``obliquity_range_deg`` (the obliquity's range
+        over each stride, the same on both sides and free of the zero), deg;
+        ``NotMeasurable("marker_unseen")`` when the tag was seen in too few walking frames,
+        ``NotMeasurable("no_strides")`` without a stride period in the obliquity.
     zero : {"standing", "walk_mean"}
         What level means (see the module notes).
     zero_offset_deg : float
@@ -84,6 +86,13 @@ class SacralPelvis:
         not measured).
     period_s : float
         The stride period read from the obliquity, s (NaN when none).
+    steps : TrunkSteps or None
+        Foot contacts from the sacrum's trajectory over the walking spans
+        (:func:`vidgait.kinematics.trunk.trunk_steps`); None when the tag was seen too rarely.
+    curves : dict side -> Curve
+        That side's obliquity (+ = that side up, deg) over its cycles from one contact to the
+        next of the same side (contacts from the trunk, a few tens of ms after the heel
+        strikes), 0..100 %; sides without two measured cycles are absent.
     """
 
     sides: dict[str, dict[str, Estimate] | NotMeasurable]
@@ -95,6 +104,11 @@ class SacralPelvis:
     t: np.ndarray = field(repr=False)
     obliquity_deg: np.ndarray = field(repr=False)
     period_s: float = float("nan")
+    steps: TrunkSteps | None = None
+    curves: dict[str, Curve] = field(default_factory=dict, repr=False)
+    tag_id: int = 0
+    size_mm: float = float("nan")
+    camera_assumed: bool = True
 
 
 def standing_still(t: np.ndarray, track: MarkerTrack) -> tuple[float, float] | None:
@@ -215,15 +229,54 @@ def sacral_pelvis(t: np.ndarray, track: MarkerTrack, spans: list[tuple[float, fl
     right_up = _smooth(np.where(inside, on_grid - offset, np.nan), fs)
     period = _period(right_up, fs)
     sides: dict[str, dict[str, Estimate] | NotMeasurable] = {}
+    ranges = _stride_ranges(right_up, period, fs)
     for s, sign in (("left", 1.0), ("right", -1.0)):
         if seen < MIN_SEEN_SHARE:
             sides[s] = NotMeasurable("marker_unseen")
             continue
         falls = _stride_maxima(sign * right_up, period, fs) if np.isfinite(period) else []
         sides[s] = ({"pelvic_drop_deg": Estimate.of(falls, value=float(np.median(falls)),
-                                                    method="extremes")}
-                    if len(falls) >= 2 else NotMeasurable("no_strides"))
-    return SacralPelvis(sides, zero, offset, still, seen, counts, grid, right_up, period)
+                                                    method="extremes"),
+                     "obliquity_range_deg": Estimate.of(ranges, value=float(np.median(ranges)),
+                                                        method="extremes")}
+                    if len(falls) >= 2 and len(ranges) >= 2 else NotMeasurable("no_strides"))
+    steps = None
+    if seen >= MIN_SEEN_SHARE:
+        up, left = sacral_trajectory(t, track, grid)
+        keep = inside & np.isfinite(up)
+        steps = trunk_steps(grid, np.where(keep, up, np.nan), np.where(keep, left, np.nan), fs)
+    curves = _cycles(grid, right_up, steps) if steps is not None else {}
+    return SacralPelvis(sides, zero, offset, still, seen, counts, grid, right_up, period, steps,
+                        curves, track.tag_id, track.size_mm, track.camera_assumed)
+
+
+def _cycles(t: np.ndarray, right_up: np.ndarray, steps: TrunkSteps) -> dict[str, Curve]:
+    """Each side's obliquity over its cycles between same-side contacts of one run."""
+    out: dict[str, Curve] = {}
+    c, pct = steps.contacts_s, np.linspace(0.0, 1.0, 101)
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        rows = []
+        for k in range(len(c) - 2):
+            if steps.sides[k] != side or steps.run[k] != steps.run[k + 2]:
+                continue
+            m = (t >= c[k]) & (t <= c[k + 2])
+            if m.sum() >= 5 and np.isfinite(right_up[m]).all():
+                rows.append(sign * np.interp(c[k] + pct * (c[k + 2] - c[k]), t[m], right_up[m]))
+        if len(rows) >= 2:
+            a = np.vstack(rows)
+            out[side] = Curve(a.mean(axis=0), a.std(axis=0, ddof=1), len(a))
+    return out
+
+
+def _stride_ranges(y: np.ndarray, period_s: float, fs: float) -> list[float]:
+    """The range of ``y`` over each whole stride period measured throughout, in turn."""
+    if not np.isfinite(period_s):
+        return []
+    n = max(3, round(period_s * fs))
+    out = []
+    for a, b in _runs(np.isfinite(y)):
+        out += [float(np.ptp(y[i:i + n])) for i in range(a, b - n + 1, n)]
+    return out
 
 
 def sacral_trajectory(t: np.ndarray, track: MarkerTrack, grid: np.ndarray

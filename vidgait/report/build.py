@@ -103,8 +103,24 @@ def _limp(a: GaitAnalysis) -> m.Limp:
         measurable=measurable, detected=(lp.verdict == "limp") if measurable else None,
         verdict=lp.verdict, reason=lp.reason, favoured_side=lp.favoured_side,
         suspected_painful_side=lp.suspected_painful_side, index=_num(lp.size_si),
-        index_measure="symmetry index of stance time, % (negative: right stance shorter)",
+        basis=lp.basis, index_measure=(
+            "symmetry index of stance time, % (negative: right stance shorter)"
+            if lp.basis == "stance_time_s" else
+            "symmetry index of step time, % (negative: right step shorter)"),
         confidence=_num(lp.confidence), explanation=limp_explanation(lp))
+
+
+def _marker(a: GaitAnalysis) -> m.Marker | None:
+    mk = a.marker
+    if mk is None:
+        return None
+    steps = mk.steps
+    return m.Marker(
+        tag_id=mk.tag_id, size_mm=mk.size_mm, seen_share=mk.seen_share,
+        frames=mk.status_counts, zero=mk.zero, zero_offset_deg=mk.zero_offset_deg,
+        standing_s=mk.standing_s, camera_assumed=mk.camera_assumed,
+        contacts=0 if steps is None else len(steps.contacts_s),
+        side_agreement=None if steps is None else _num(steps.side_agreement))
 
 
 def _pelvis_trunk(a: GaitAnalysis) -> tuple[m.Pelvis, m.Trunk]:
@@ -123,7 +139,8 @@ def _pelvis_trunk(a: GaitAnalysis) -> tuple[m.Pelvis, m.Trunk]:
                                         NotMeasurable)), NotMeasurable("no_strides"))
     pelvis = m.Pelvis(measurable=drop_ok, note=None if why is None else pelvis_note(why),
                       method=a.pelvis_method, reason=None if why is None else why.reason,
-                      caution=None, obliquity_range_deg=max(ranges) if ranges else None, **pel)
+                      caution=None, obliquity_range_deg=max(ranges) if ranges else None,
+                      marker=_marker(a), **pel)
     return pelvis, m.Trunk(measurable=lean_ok, note=None if lean_ok else FRONT_NOTE, **trunk)
 
 

@@ -120,7 +120,11 @@ class Limp(_Block):
     measurable: bool = Field(description="whether the recording could give a verdict")
     detected: bool | None = Field(description="limp beyond stride-to-stride variability AND "
                                               "the timing floor; null: not measurable")
-    verdict: Literal["limp", "no limp", "not measurable"] = Field(description="from stance time")
+    verdict: Literal["limp", "no limp", "not measurable"] = Field(
+        description="from the symmetry of the basis time")
+    basis: Literal["stance_time_s", "step_time_s"] = Field(
+        description="the time the verdict rests on: stance time, or step time where no toe-off "
+                    "is known (contacts from the sacral marker's motion, filmed from behind)")
     reason: Literal["few_strides", "beyond", "within", "resolution"] = Field(
         description="fewer than 3 strides per side; stance SI beyond its interval and the timing "
                     "floor; within them; or within them with a floor too coarse to rule a limp "
@@ -128,8 +132,9 @@ class Limp(_Block):
     favoured_side: Literal["left", "right"] | None = Field(
         description="the leg the patient puts weight on longer")
     suspected_painful_side: Literal["left", "right"] | None = Field(
-        description="the leg with the shorter stance")
-    index: Num = Field(description="stance-time SI, % (negative: right stance shorter)")
+        description="the leg with the shorter stance (basis stance time) or the longer step "
+                    "time (basis step time)")
+    index: Num = Field(description="SI of the basis time, % (negative: right time shorter)")
     index_measure: str = Field(description="what index measures, in words")
     confidence: Num = Field(description="0..1, bootstrap resamples agreeing")
     explanation: str = Field(description="the verdict's reason with its numbers, in words")
@@ -142,6 +147,30 @@ class PelvisSide(_Block):
         description="deg, how far THAT side's hemipelvis drops below level during the OTHER "
                     "leg's single-leg stance")
     obliquity_range_deg: MaybeEstimate = Field(description="deg, obliquity range over the cycle")
+
+
+class Marker(_Block):
+    """The pelvis marker (a printed AprilTag on the sacrum) on the walk away from the camera."""
+
+    tag_id: int = Field(description="the tag's id (AprilTag 36h11; 0 on the sacrum)")
+    size_mm: float = Field(description="the printed black square's side the pose used, mm")
+    seen_share: float = Field(description="share of the walking frames where the tag was "
+                                          "measured, 0..1 (under 0.8: no pelvic drop)")
+    frames: dict[str, int] = Field(
+        description="walking frames per status: measured, not_searched (nobody to search "
+                    "around), not_found, too_small, too_oblique (turned away), reprojection "
+                    "(not a flat square), jump (left its neighbours), several (two copies on the "
+                    "walker), off_walker (on another person)")
+    zero: Literal["standing", "walk_mean"] = Field(
+        description="what level means: the standing still start (the protocol), or the walk's "
+                    "mean obliquity (no still start: a one-sided drop then reads smaller)")
+    zero_offset_deg: float = Field(description="the roll removed as level (card and camera), deg")
+    standing_s: tuple[float, float] | None = Field(description="the still start used, s")
+    camera_assumed: bool = Field(description="the lens's field of view was assumed (no "
+                                             "calibration or metadata): distances scale with it")
+    contacts: int = Field(description="foot contacts found from the sacrum's motion")
+    side_agreement: Num = Field(description="share of steps whose sway agrees with the sides "
+                                            "given to them, 0..1")
 
 
 class Pelvis(_Block):
@@ -157,10 +186,14 @@ class Pelvis(_Block):
                     "(the pelvis marker worn on the sacrum); null without a front/back pass")
     reason: Reason | None = Field(
         description="when not measurable, why, as a code: view (no front/back pass), "
-                    "marker_needed (a front/back pass without the pelvis marker), no_strides")
+                    "marker_needed (a front/back pass without the pelvis marker), "
+                    "marker_unseen (the marker measured in under 80 % of the walking frames), "
+                    "no_strides")
     caution: str | None = Field(description="what the pelvic drop can be trusted for, when a "
                                             "caution applies")
     obliquity_range_deg: Num = Field(description="deg, the larger side's range")
+    marker: Marker | None = Field(default=None, description="the pelvis marker's quality, when "
+                                                            "it was seen on a walk away")
     left: PelvisSide
     right: PelvisSide
 
