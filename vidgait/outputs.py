@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from vidgait.export import write_mot, write_trc
+from vidgait.findings.words import marker_quality_text
 from vidgait.kinematics import GaitAnalysis
 from vidgait.report import value
 from vidgait.sequence import PoseSequence
@@ -114,6 +115,8 @@ def text_summary(report: dict[str, Any]) -> str:
     lines.append("pelvic drop " + (f"L {_fmt(drop['left'], ' deg')} / R "
                                    f"{_fmt(drop['right'], ' deg')}"
                                    if pv["measurable"] else pv["note"]))
+    if pv.get("marker"):
+        lines.append(marker_quality_text(pv["marker"]))
     lines += [f"- {s}" for s in report.get("summary", [])]
     lines += [f"warning: {w}" for w in report["quality"]["warnings"]]
     return "\n".join(lines)

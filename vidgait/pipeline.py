@@ -33,6 +33,7 @@ from typing import Any
 
 from vidgait.errors import NotWalkingError
 from vidgait.kinematics import GaitAnalysis, analyze, analyze_session
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.report import build_report
 from vidgait.sequence import PoseSequence
 from vidgait.video import DEFAULT_LIMITS, VideoInfo, VideoLimits, probe
@@ -138,13 +139,14 @@ def require_walking(analysis: GaitAnalysis, seqs: Sequence[PoseSequence],
 
 
 def _poses(source: Path, video: VideoInfo | None, name: str, *, model: str, num_poses: int,
-           progress: Callable[[int, int], None]) -> PoseSequence:
+           marker_size_mm: float, progress: Callable[[int, int], None]) -> PoseSequence:
     """A clip's pose sequence: a saved file as is, or the pose stage on the video."""
     if video is None:
         return PoseSequence.load(source)
     from vidgait.pose import PoseOptions, estimate_poses
 
-    seq = estimate_poses(video, options=PoseOptions(model=model, num_poses=num_poses),
+    seq = estimate_poses(video, options=PoseOptions(model=model, num_poses=num_poses,
+                                                    marker_size_mm=marker_size_mm),
                          progress=progress)
     seq.meta["source"] = name
     return seq
@@ -152,7 +154,7 @@ def _poses(source: Path, video: VideoInfo | None, name: str, *, model: str, num_
 
 def run_session(inputs: Sequence[str | os.PathLike[str]], *, height_cm: float | None = None,
                 model: str = "full", num_poses: int = 2, names: Sequence[str] | None = None,
-                limits: VideoLimits = DEFAULT_LIMITS,
+                marker_size_mm: float = DEFAULT_SIZE_MM, limits: VideoLimits = DEFAULT_LIMITS,
                 poses_dir: str | os.PathLike[str] | None = None,
                 progress: StageProgress = no_progress) -> Session:
     """Run clips through pose, analysis and report.
@@ -169,6 +171,9 @@ def run_session(inputs: Sequence[str | os.PathLike[str]], *, height_cm: float | 
         People the pose stage looks for per frame (the walker is chosen among them).
     names : sequence of str, optional
         The clips' names for people (default: the file names).
+    marker_size_mm : float
+        The printed pelvis marker's black square, mm (``vidgait marker --marker-size-mm``); the
+        marker is looked for around the walker's hips in every frame and used when found.
     limits : VideoLimits
         Resolution, duration and size limits of an input video.
     poses_dir : path-like, optional
@@ -206,7 +211,8 @@ def run_session(inputs: Sequence[str | os.PathLike[str]], *, height_cm: float | 
             progress("pose", min((base + k) / total, 1.0),
                      f"Tracking the person in {name}: frame {k} of {n}")
 
-        seq = _poses(src, video, name, model=model, num_poses=num_poses, progress=cb)
+        seq = _poses(src, video, name, model=model, num_poses=num_poses,
+                     marker_size_mm=marker_size_mm, progress=cb)
         if video is not None:
             done += max(video.frame_count, 1)
             if poses_dir is not None:

@@ -356,7 +356,8 @@ def test_a_walk_away_with_the_pelvis_marker(kw):
     """Filmed from behind with the marker: the pelvis comes from the marker (the larger drop on
     the side that drops), the timing from the sacrum's motion (cadence within 2 %), and the limp
     verdict from step times: none on the symmetric and Trendelenburg walkers, the painful side
-    on the limping one."""
+    on the limping one.
+    """
     from tests.helpers import rear_with_marker
 
     walk, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away", **kw),
@@ -387,7 +388,7 @@ def test_a_marker_seen_too_rarely_refuses_the_drop_and_leaves_the_depth_timing()
     from tests.helpers import rear_with_marker
     from vidgait.sequence import TAG_STATUS
 
-    walk, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away"), noise_px=1.5)
+    _, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away"), noise_px=1.5)
     tr = seq.marker
     lost = np.arange(0, len(tr), 3)  # every third frame turned away
     tr.status[lost] = TAG_STATUS.index("too_oblique")

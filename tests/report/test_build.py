@@ -145,3 +145,31 @@ def test_person_leaving_the_frame_keeps_the_rest() -> None:
     last_event = max(rep["events"]["left"]["heel_strike_s"]
                      + rep["events"]["right"]["heel_strike_s"])
     assert last_event < seq.t[cut]  # nothing invented after the patient left
+
+
+def test_a_walk_away_with_the_pelvis_marker_is_reported_with_its_quality() -> None:
+    """The marker's pelvis and timing in report.json: method, quality block, step-time limp
+    basis; valid against the shipped schema; the command line's summary says how often the
+    marker was measured.
+    """
+    import jsonschema
+
+    from tests.helpers import rear_with_marker
+    from vidgait.outputs import text_summary
+
+    _, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away",
+                                         painful_side="right", limp_severity=0.8), noise_px=1.5)
+    rep = build_report(analyze(seq, height_cm=170), [seq], height_cm=170)
+    schema = json.loads((REPO / "docs" / "report.schema.json").read_text())
+    jsonschema.validate(json.loads(json.dumps(rep)), schema)
+    pel = rep["pelvis"]
+    assert pel["method"] == "marker" and pel["measurable"]
+    mk = pel["marker"]
+    assert mk["seen_share"] == 1.0 and set(mk["frames"]) == {"measured"}
+    assert mk["zero"] == "walk_mean" and mk["contacts"] >= 14 and mk["side_agreement"] == 1.0
+    assert rep["limp"]["basis"] == "step_time_s" and rep["limp"]["suspected_painful_side"] == \
+        "right"
+    assert "step time" in rep["limp"]["index_measure"]
+    assert any("level taken as the walk's mean" in s for s in rep["summary"])
+    text = text_summary(rep)
+    assert "pelvis marker (120 mm): measured in 100 % of the" in text

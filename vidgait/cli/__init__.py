@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from vidgait import __version__
 from vidgait.cli.console import frame_progress, native_logs_aside, stage_progress
 from vidgait.errors import InputError, VidgaitError
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 
 if TYPE_CHECKING:
     from vidgait.sequence import PoseSequence
@@ -71,7 +72,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     with native_logs_aside(args.verbose):
         try:
             session = run_session(args.inputs, height_cm=args.height_cm, model=args.model,
-                                  poses_dir=outdir, progress=update)
+                                  marker_size_mm=args.marker_size_mm, poses_dir=outdir,
+                                  progress=update)
         finally:
             close()
     files = write_outputs(session, outdir)
@@ -266,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--height-cm", type=float,
                     help="patient height in cm: step length and speed in metres (else in leg "
                          "lengths)")
+    an.add_argument("--marker-size-mm", type=float, default=DEFAULT_SIZE_MM,
+                    help="black square of the printed pelvis marker, mm, when it was printed at "
+                         f"another size ({DEFAULT_SIZE_MM:g}); the marker is found by itself")
     an.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     an.set_defaults(func=_cmd_analyze)
 
@@ -336,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "says how to wear it and record the walk (docs/marker.md).")
     mk.add_argument("-o", "--output", required=True, help="output PDF file")
     mk.add_argument("--paper", default="a4", metavar="{a4,letter}", help="paper size (a4)")
-    mk.add_argument("--marker-size-mm", type=float, default=120.0,
+    mk.add_argument("--marker-size-mm", type=float, default=DEFAULT_SIZE_MM,
                     help="side of the tag's black square when printed, mm (120; 40 up to what "
                          "fits the paper)")
     mk.add_argument("--id", type=int, default=0,

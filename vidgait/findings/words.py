@@ -7,9 +7,13 @@ a person reads about them is written here, once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, TRANSVERSE
 from vidgait.kinematics.limp import MIN_STRIDES, RULE_OUT_SI_PCT, LimpAssessment
 from vidgait.kinematics.results import Notice, NotMeasurable, Refusal
+from vidgait.kinematics.sacrum import MIN_SEEN_SHARE as MARKER_MIN_SEEN
 from vidgait.norms import RUNNING_CADENCE
 
 NOT_MEASURABLE = "not measurable in this view"
@@ -54,6 +58,44 @@ def not_measurable_text(value: NotMeasurable) -> str:
     str
     """
     return _REASONS[value.reason]
+
+
+#: the pelvis marker's frame statuses (:data:`vidgait.sequence.TAG_STATUS`) in words
+TAG_STATUS_WORDS = {
+    "measured": "measured", "not_searched": "nobody found to search around",
+    "not_found": "not found", "too_small": "too small in the image",
+    "too_oblique": "turned away", "reprojection": "not seen as a flat square",
+    "jump": "rejected as a jump", "several": "two copies on the walker",
+    "off_walker": "on another person",
+}
+
+
+def marker_quality_text(marker: Mapping[str, Any]) -> str:
+    """The pelvis marker's quality line: how often it was measured on the walk away, why not in
+    the other frames, and what level means.
+
+    Parameters
+    ----------
+    marker : mapping
+        ``report.json``'s ``pelvis.marker`` (``seen_share``, ``frames``, ``zero``,
+        ``size_mm``).
+
+    Returns
+    -------
+    str
+    """
+    frames = dict(marker["frames"])
+    total = sum(frames.values())
+    missed = ", ".join(f"{n} {TAG_STATUS_WORDS.get(k, k)}" for k, n in
+                       sorted(frames.items(), key=lambda kv: -kv[1]) if k != "measured" and n)
+    share = float(marker["seen_share"])
+    text = (f"pelvis marker ({marker['size_mm']:g} mm): measured in {100 * share:.0f} % of the "
+            f"{total} walking frames" + (f" ({missed})" if missed else ""))
+    if share < MARKER_MIN_SEEN:
+        return (text + f": under the {100 * MARKER_MIN_SEEN:.0f} % a pelvic drop needs; keep "
+                "the card flat on the sacrum, uncovered and facing the camera")
+    return text + ("; level from standing still" if marker["zero"] == "standing" else
+                   "; level from the walk's mean (no still start)")
 
 
 def marker_zero_text(zero: str) -> str:

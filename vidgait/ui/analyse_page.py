@@ -8,6 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from vidgait.errors import InputError, VidgaitError
+from vidgait.findings.words import MARKER_MIN_SEEN, marker_quality_text
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.render.document import render_html, render_pdf
 from vidgait.render.figures import available_curves, band_description, cycle_figure
 from vidgait.render.headline import (
@@ -49,7 +51,7 @@ def _choose_clips(samples_dir: Path, max_mb: int) -> list[tuple[str, bytes]] | N
     return [(u.name, u.getvalue()) for u in ups]
 
 
-def _options() -> tuple[float | None, str | None, bool, str]:
+def _options() -> tuple[float | None, str | None, bool, str, float]:
     with st.sidebar:
         st.subheader("Patient (optional)")
         height = st.number_input("Height (cm)", min_value=0.0, max_value=250.0, value=0.0,
@@ -59,12 +61,13 @@ def _options() -> tuple[float | None, str | None, bool, str]:
                                help="Used in the wording only, never in the numbers")
         blur = st.checkbox("Blur the face in the video", key="face_blur")
         model = st.selectbox("Pose model", ["full", "lite", "heavy"], key="model")
-        render_marker_download()
-    return (height or None, injured if injured != "not given" else None, blur, model)
+        marker_mm = render_marker_download()
+    return (height or None, injured if injured != "not given" else None, blur, model, marker_mm)
 
 
 def run_analysis(clips: list[tuple[str, bytes]], model: str, height_cm: float | None,
-                 face_blur: bool) -> SessionResult | None:
+                 face_blur: bool, marker_size_mm: float = DEFAULT_SIZE_MM
+                 ) -> SessionResult | None:
     """Run (or fetch from the cache) the analysis; show a clear message on bad input.
 
     Parameters
@@ -77,9 +80,12 @@ def run_analysis(clips: list[tuple[str, bytes]], model: str, height_cm: float | 
         The patient's height, cm (None: lengths in leg lengths).
     face_blur : bool
         Blur the face in the annotated videos.
+    marker_size_mm : float
+        The printed pelvis marker's black square, mm.
     """
     try:
-        return analyse_cached(content_key(clips), clips, model, height_cm, face_blur)
+        return analyse_cached(content_key(clips), clips, model, height_cm, face_blur,
+                              marker_size_mm)
     except InputError as exc:
         st.error(f"This file cannot be analysed. {exc}")
     except VidgaitError as exc:
@@ -149,6 +155,11 @@ def show_result(res: SessionResult, injured: str | None) -> None:
             st.caption(f"{clip.name}: person found in {clip.detected_pct} % of {clip.frames} "
                        "frames. Patient's left blue, right orange; knee flexion (deg) beside "
                        "each knee in side-view passes.")
+        marker = rep["pelvis"].get("marker")
+        if marker:
+            st.markdown("**Pelvis marker**")
+            (st.info if marker["seen_share"] >= MARKER_MIN_SEEN else st.warning)(
+                marker_quality_text(marker))
         advice = quality_advice(rep)
         if advice:
             st.markdown("**Recording quality**")
@@ -211,11 +222,11 @@ def render(samples_dir: Path, max_upload_mb: int) -> None:
     st.title("vidgait - gait analysis from a walking video")
     st.caption("Processing is local: the video never leaves this computer. Uploads are written "
                "to a temporary file that is deleted after processing.")
-    height_cm, injured, blur, model = _options()
+    height_cm, injured, blur, model, marker_mm = _options()
     clips = _choose_clips(samples_dir, max_upload_mb)
     if clips is None:
         return
-    res = run_analysis(clips, model, height_cm, blur)
+    res = run_analysis(clips, model, height_cm, blur, marker_mm)
     st.session_state["analysis_report"] = res.report if res is not None else None
     if res is None:
         return

@@ -7,6 +7,7 @@ import html
 
 import streamlit as st
 
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.render.document import CARD_CSS, card_html
 from vidgait.render.headline import Card
 from vidgait.ui.pipeline import STAGES, SessionResult, process_clips
@@ -86,7 +87,8 @@ class StageBar:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def analyse_cached(key: str, _clips: list[tuple[str, bytes]], model: str,
-                   height_cm: float | None, face_blur: bool) -> SessionResult:
+                   height_cm: float | None, face_blur: bool,
+                   marker_size_mm: float = DEFAULT_SIZE_MM) -> SessionResult:
     """:func:`~vidgait.ui.pipeline.process_clips`, cached by content hash ``key`` and settings.
 
     The progress bar is created (and removed) inside the function: streamlit replays the
@@ -104,11 +106,13 @@ def analyse_cached(key: str, _clips: list[tuple[str, bytes]], model: str,
         The patient's height, cm (None: lengths in leg lengths).
     face_blur : bool
         Blur the face in the annotated videos.
+    marker_size_mm : float
+        The printed pelvis marker's black square, mm.
     """
     bar = StageBar()
     try:
         return process_clips(_clips, model=model_path(model), height_cm=height_cm,
-                             face_blur=face_blur, progress=bar)
+                             face_blur=face_blur, marker_size_mm=marker_size_mm, progress=bar)
     finally:
         bar.clear()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vidgait.errors import InputError
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.pipeline import STAGES, StageProgress, no_progress, run_session, write_outputs
 from vidgait.video import VIDEO_SUFFIXES
 
@@ -69,6 +70,7 @@ def check_suffix(name: str) -> str:
 
 def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
                   height_cm: float | None = None, face_blur: bool = False,
+                  marker_size_mm: float = DEFAULT_SIZE_MM,
                   progress: StageProgress = no_progress) -> SessionResult:
     """Run the session pipeline (:func:`vidgait.pipeline.run_session`) on uploaded clips.
 
@@ -82,6 +84,8 @@ def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
         Patient height, cm (lengths in metres); never changes angles or timing.
     face_blur : bool
         Blur the face in the annotated video.
+    marker_size_mm : float
+        The printed pelvis marker's black square, mm.
     progress : callable, optional
         ``progress(stage, fraction, text)``, stages :data:`STAGES`.
 
@@ -107,7 +111,8 @@ def process_clips(clips: list[tuple[str, bytes]], *, model: str = "full",
             src.write_bytes(data)
             paths.append(src)
         session = run_session(paths, height_cm=height_cm, model=model,
-                              names=[Path(name).name for name, _ in clips], progress=progress)
+                              names=[Path(name).name for name, _ in clips],
+                              marker_size_mm=marker_size_mm, progress=progress)
         files = write_outputs(session, tmp / "out", annotated=True, face_blur=face_blur,
                               progress=progress)
         results = [ClipResult(name, files[f"annotated_{i + 1}"].read_bytes(), len(seq),
