@@ -126,19 +126,22 @@ def side_pass(truth, noise: float = 0.0, seed: int = 0, on: str = "left"):
 
 
 def rear_with_marker(params, *, distance: float = 4.0, roll_noise: float = 0.25,
-                     mount_roll: float = 0.0, seed: int = 0, **seq_kw):
+                     mount_roll: float = 0.0, stand_s: float = 0.0, seed: int = 0, **seq_kw):
     """The walker ``params`` (path "away") filmed from behind with the pelvis marker's track the
     tag detector would give: the card rigid on the pelvis (12 cm behind, 6 cm above the hip
     centres), its roll the pelvis's right-side-up obliquity plus ``mount_roll`` and
     ``roll_noise`` deg per frame, its centre projected (0.2 px noise), its distance with 2 %
-    noise. Returns ``(walk, seq)``; ``seq_kw`` go to :func:`~vidgait.synth.to_pose_sequence`.
+    noise; ``stand_s`` seconds standing still first (:func:`~vidgait.synth.stand_then_walk`).
+    Returns ``(walk, seq)``; ``seq_kw`` go to :func:`~vidgait.synth.to_pose_sequence`.
     """
     from dataclasses import replace
 
     from vidgait.sequence import MarkerTrack
-    from vidgait.synth import Camera, simulate, to_pose_sequence
+    from vidgait.synth import Camera, simulate, stand_then_walk, to_pose_sequence
 
     walk = simulate(params)
+    if stand_s:
+        walk = stand_then_walk(walk, stand_s)
     pel = walk.joints["pelvis"]
     cam = Camera.back(pel[0], distance=distance, width=1920, height=1080,
                       vertical_fov_deg=40.0)

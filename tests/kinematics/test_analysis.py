@@ -399,3 +399,23 @@ def test_a_marker_seen_too_rarely_refuses_the_drop_and_leaves_the_depth_timing()
         assert g.measure("pelvis", s, "pelvic_drop_deg") == NotMeasurable("marker_unseen")
     assert "timing_from_marker" not in [n.code for n in g.notices]
     assert g.marker.status_counts["too_oblique"] > 0.3 * len(tr) - 2
+
+
+@pytest.mark.parametrize("weak,drop", [("left", 4.0), ("right", 10.0)])
+def test_the_standing_start_zeroes_a_mounting_roll(weak, drop):
+    """With 2 s standing still first, a card mounted 3 deg askew gives each side's drop within
+    1 deg of truth (the issue's tolerance without placement errors is 1.0 deg).
+    """
+    from tests.helpers import rear_with_marker
+
+    walk, seq = rear_with_marker(
+        GaitParams(duration_s=10, fps=30, path="away", trendelenburg_side=weak,
+                   pelvic_drop_deg=drop), noise_px=1.5, mount_roll=3.0, stand_s=2.0)
+    g = analyze(seq, height_cm=170)
+    assert g.marker.zero == "standing" and g.marker.standing_s[1] > 1.5
+    # level is the pelvis at the held heel strike, plus the mounting roll
+    level = walk.angles["right"]["pelvic_obliquity"][0] + 3.0
+    assert g.marker.zero_offset_deg == pytest.approx(level, abs=0.2)
+    for s in ("left", "right"):
+        truth = walk.summary[s]["pelvic_drop_deg"] + (1 if s == "left" else -1) * (level - 3.0)
+        assert g.value("pelvis", s, "pelvic_drop_deg") == pytest.approx(truth, abs=1.0)

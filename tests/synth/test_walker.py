@@ -162,3 +162,26 @@ def test_random_walkers_are_plausible(height, cadence, stride_per_height, severi
     assert (pel[-1, 0] - pel[0, 0]) / (tr.t[-1] - tr.t[0]) == pytest.approx(speed, rel=0.04)
     low = np.minimum(tr.joints[f"{side}_heel"][:, 2], tr.joints[f"{side}_ball"][:, 2])
     assert low.min() > -0.035
+
+
+def test_stand_then_walk_holds_the_first_contact_then_walks_on():
+    from vidgait.synth import stand_then_walk
+
+    walk = simulate(GaitParams(duration_s=4.0, fps=30.0, trendelenburg_side="left",
+                               pelvic_drop_deg=6.0))
+    st = stand_then_walk(walk, 2.0)
+    n = 60
+    assert np.allclose(np.diff(st.t), 1 / 30.0) and st.t[0] == walk.t[0]
+    assert np.ptp(st.landmarks[:n], axis=0).max() == 0.0  # still
+    k = len(walk.t) - (len(st.t) - n)
+    np.testing.assert_array_equal(st.landmarks[n:], walk.landmarks[k:])
+    np.testing.assert_array_equal(st.angles["right"]["pelvic_obliquity"][n:],
+                                  walk.angles["right"]["pelvic_obliquity"][k:])
+    # the held pose is a heel strike: both feet down, the pelvis near level
+    first = min(walk.events[s]["heel_strike_s"][0] for s in ("left", "right"))
+    assert abs(walk.t[k] - first) <= 0.5 / 30.0
+    assert abs(st.angles["right"]["pelvic_obliquity"][0]) < 1.0
+    shift = st.t[n] - walk.t[k]
+    for s in ("left", "right"):
+        kept = walk.events[s]["heel_strike_s"][walk.events[s]["heel_strike_s"] >= walk.t[k]]
+        np.testing.assert_allclose(st.events[s]["heel_strike_s"], kept + shift)

@@ -9,6 +9,7 @@ the filming into a pose sequence in :mod:`vidgait.synth.film`.
 from vidgait.synth.camera import Camera, walkway_centre
 from vidgait.synth.film import to_pose_sequence
 from vidgait.synth.gait import GaitParams
-from vidgait.synth.walker import WalkerTruth, simulate
+from vidgait.synth.walker import WalkerTruth, simulate, stand_then_walk
 
-__all__ = ["Camera", "GaitParams", "WalkerTruth", "simulate", "to_pose_sequence", "walkway_centre"]
+__all__ = ["Camera", "GaitParams", "WalkerTruth", "simulate", "stand_then_walk", "to_pose_sequence",
+           "walkway_centre"]

@@ -219,3 +219,47 @@ def simulate(params: GaitParams | None = None) -> WalkerTruth:
     return WalkerTruth(params=p, t=t, landmarks=landmarks_of(jt, seg, b), joints=jt, segments=seg,
                        body=b, angles=angles, events=_events(t, p, tim),
                        summary=_summary(p, tim, gain, speed))
+
+
+def stand_then_walk(walk: WalkerTruth, stand_s: float) -> WalkerTruth:
+    """The same walk with the patient standing still first, as the pelvis-marker protocol asks.
+
+    The walker holds its pose at its first heel strike (both feet on the floor, the pelvis
+    level up to its normal obliquity at contact) for ``stand_s`` seconds, then walks on exactly
+    as in ``walk`` (no gait initiation is modelled: the first step starts from that pose).
+
+    Parameters
+    ----------
+    walk : WalkerTruth
+        A walk at a constant frame rate (:func:`simulate`).
+    stand_s : float
+        Seconds of standing still before it, s.
+
+    Returns
+    -------
+    WalkerTruth
+        Frames from the first heel strike on, after ``round(stand_s * fps)`` copies of it; times
+        from ``walk.t[0]`` at the walk's rate; events shifted with the frames (those before the
+        first heel strike dropped); ``summary`` unchanged.
+    """
+    fps = float(walk.params.fps)
+    first = min(float(e["heel_strike_s"][0]) for e in walk.events.values()
+                if len(e["heel_strike_s"]))
+    k = int(np.searchsorted(walk.t, first - 0.5 / fps))
+    n = round(stand_s * fps)
+    rows = np.concatenate([np.full(n, k), np.arange(k, len(walk.t))])
+    t = walk.t[0] + np.arange(len(rows)) / fps
+    shift = t[n] - walk.t[k]
+
+    def take(a: np.ndarray) -> np.ndarray:
+        return a[rows]
+
+    events = {s: {name: v[v >= walk.t[k]] + shift for name, v in e.items()}
+              for s, e in walk.events.items()}
+    return WalkerTruth(params=walk.params, t=t, landmarks=take(walk.landmarks),
+                       joints={j: take(v) for j, v in walk.joints.items()},
+                       segments={g: take(v) for g, v in walk.segments.items()},
+                       body=walk.body,
+                       angles={s: {a: take(v) for a, v in d.items()}
+                               for s, d in walk.angles.items()},
+                       events=events, summary=walk.summary)
