@@ -28,3 +28,18 @@ def test_body_shape_uses_walker_radii(walk):
                                            walk.body["forearm_radius_distal"] / 1.70))
     # trousers add ease over the thigh
     assert shape.thigh[0] > walk.body["thigh_radius_proximal"] / 1.70
+
+
+def test_torso_ellipsoids_are_the_ones_drawn(walk):
+    """What the marker card rests on is exactly what build_figure draws."""
+    from vidgait.phantom.figure import torso_ellipsoids
+
+    shape = BodyShape.from_body(walk.body)
+    lm = walk.landmarks[7]
+    drawn = build_figure(lm, 1.70, shape).arrays()[1][:, :12]
+    ells = torso_ellipsoids(lm, 1.70, shape)
+    assert set(ells) == {"chest", "waist", "pelvis", "left_hip", "right_hip"}
+    for name, (centre, frame, radii) in ells.items():
+        axes = np.asarray(frame) * np.asarray(radii)[None, :]
+        row = np.r_[centre, axes.T.ravel()].astype(np.float32)
+        assert np.any(np.all(drawn == row, axis=1)), name

@@ -51,3 +51,31 @@ def test_truth_loader_rejects_other_json(tmp_path):
     p.write_text(json.dumps(doc))
     with pytest.raises(ValueError, match="version"):
         load_truth(p)
+
+
+def test_truth_without_a_marker_has_no_marker_entry(tmp_path):
+    """Clips without the card write what they wrote before, and old files load."""
+    doc = _fake_truth().to_json_dict()
+    assert "marker" not in doc
+    p = tmp_path / "old.truth.json"
+    p.write_text(json.dumps(doc))
+    assert load_truth(p).marker is None
+
+
+def test_truth_round_trip_with_marker(tmp_path, walk):
+    from vidgait.phantom import CardPlacement, card_track, marker_truth
+
+    cam = Camera.back(walk.joints["pelvis"][0] * [1, 1, 0], distance=4.0, width=1280, height=720)
+    truth = _fake_truth(len(walk.t))
+    truth.marker = marker_truth(card_track(walk, CardPlacement(offset_mm=(10, 0), roll_deg=3)),
+                                cam, visible=np.linspace(0, 1, len(walk.t)))
+    back = load_truth(save_truth(truth, tmp_path / "m.truth.json")).marker
+    m = truth.marker
+    assert back["placement"]["offset_mm"] == [10.0, 0.0] and back["placement"]["roll_deg"] == 3
+    assert back["intrinsics_cv"]["cx"] == 639.5 and back["tag_id"] == 0
+    for key, atol in (("corners_cv_px", 1e-4), ("corners_px", 1e-4), ("rotation", 1e-8),
+                      ("rvec", 1e-8), ("tvec", 1e-6), ("roll_deg", 1e-5), ("yaw_deg", 1e-5),
+                      ("distance_m", 1e-6), ("visible", 1e-4), ("centre_3d", 1e-6)):
+        assert back[key].shape == np.shape(m[key]), key
+        np.testing.assert_allclose(back[key], m[key], atol=atol, err_msg=key)
+    assert back["facing"].dtype == bool and back["facing"].all() and back["in_image"].all()

@@ -1,4 +1,6 @@
-"""Phantom clips: render a landmark sequence to an H.264 mp4 and write its truth file beside it."""
+"""Phantom clips: render a landmark sequence to an H.264 mp4 and write its truth file beside it
+(with the worn pelvis marker's pose when the figure wears one, :mod:`vidgait.phantom.card`).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from vidgait.phantom.card import (
+    CardPlacement,
+    CardTrack,
+    card_track,
+    card_track_from_landmarks,
+)
 from vidgait.phantom.figure import BodyShape, body_height, build_figure
-from vidgait.phantom.truth import PhantomTruth, save_truth, truth_path_for
+from vidgait.phantom.truth import PhantomTruth, marker_truth, save_truth, truth_path_for
 from vidgait.synth.camera import Camera
 
 
@@ -92,9 +100,21 @@ def height_in_pixels(view: Camera, landmarks: np.ndarray, height_m: float) -> np
     return np.linalg.norm(view.project(top) - view.project(base), axis=-1)
 
 
+def _track(marker: CardPlacement | CardTrack | None, lm: np.ndarray, height_m: float,
+           shape: BodyShape | None) -> CardTrack | None:
+    """The worn card's track: given, or put on the landmarks' own pelvis."""
+    if marker is None or isinstance(marker, CardTrack):
+        track = marker
+    else:
+        track = card_track_from_landmarks(lm, marker, height_m=height_m, shape=shape)
+    if track is not None and track.n_frames != len(lm):
+        raise ValueError(f"the card track has {track.n_frames} frames, the landmarks {len(lm)}")
+    return track
+
+
 def render_frames(landmarks: np.ndarray, view: Camera, *, height_m: float | None = None,
-                  backdrop: Any = "auto", samples: int = 4,
-                  shape: BodyShape | None = None) -> Iterator[np.ndarray]:
+                  backdrop: Any = "auto", samples: int = 4, shape: BodyShape | None = None,
+                  marker: CardPlacement | CardTrack | None = None) -> Iterator[np.ndarray]:
     """Render a landmark sequence frame by frame.
 
     Parameters
@@ -112,12 +132,23 @@ def render_frames(landmarks: np.ndarray, view: Camera, *, height_m: float | None
         MSAA samples.
     shape : BodyShape, optional
         Limb proportions.
+    marker : CardPlacement or CardTrack, optional
+        The pelvis marker card the figure wears: a track (e.g.
+        :func:`~vidgait.phantom.card.card_track` of a walker), or a placement put on the
+        landmarks' own pelvis (:func:`~vidgait.phantom.card.card_track_from_landmarks`).
 
     Yields
     ------
     (H, W, 3) uint8
         RGB frames.
     """
+    yield from _frames(landmarks, view, height_m, backdrop, samples, shape, marker, None)
+
+
+def _frames(landmarks: np.ndarray, view: Camera, height_m: float | None, backdrop: Any,
+            samples: int, shape: BodyShape | None, marker: CardPlacement | CardTrack | None,
+            visible: list[float] | None) -> Iterator[np.ndarray]:
+    """:func:`render_frames`, appending the tag's visible share per frame to ``visible``."""
     from vidgait.phantom.gl import Backdrop, Renderer
 
     lm = np.asarray(landmarks, dtype=np.float64)
@@ -125,10 +156,19 @@ def render_frames(landmarks: np.ndarray, view: Camera, *, height_m: float | None
         height_m = float(np.median([body_height(f) for f in lm]))
     if isinstance(backdrop, str) and backdrop == "auto":
         backdrop = Backdrop.behind(view, lm.reshape(-1, 3))
-    renderer = Renderer(view, backdrop, samples=samples)
+    track = _track(marker, lm, height_m, shape)
+    renderer = Renderer(view, backdrop, samples=samples,
+                        card=None if track is None else track.placement)
+    cards = tags = None
+    if track is not None:
+        cards, tags = track.card_corners(), track.tag_corners()
     try:
-        for frame in lm:
-            yield renderer.render(build_figure(frame, height_m, shape))
+        for i, frame in enumerate(lm):
+            prim = build_figure(frame, height_m, shape)
+            image = renderer.render(prim, None if cards is None else cards[i])
+            if visible is not None and tags is not None:
+                visible.append(renderer.card_coverage(prim, tags[i]))
+            yield image
     finally:
         renderer.release()
 
@@ -194,7 +234,8 @@ def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: Camera,
                     out_path: str | Path, *, height_m: float, fps: float, noise: float = 0.0,
                     crf: int = 23, seed: int | None = None, samples: int = 4,
                     preset: str = "medium", truth_fields: dict[str, Any] | None = None,
-                    shape: BodyShape | None = None) -> PhantomClip:
+                    shape: BodyShape | None = None,
+                    marker: CardPlacement | CardTrack | None = None) -> PhantomClip:
     """Render any landmark sequence to an mp4 plus truth file (the model-agnostic core).
 
     Parameters
@@ -220,6 +261,9 @@ def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: Camera,
         ``extra``).
     shape : BodyShape, optional
         Limb proportions.
+    marker : CardPlacement or CardTrack, optional
+        The pelvis marker card worn (see :func:`render_frames`); its pose per frame goes into
+        the truth's ``marker`` (:func:`~vidgait.phantom.truth.marker_truth`).
 
     Returns
     -------
@@ -229,8 +273,10 @@ def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: Camera,
     if lm.ndim != 3 or lm.shape[1:] != (33, 3):
         raise ValueError(f"landmarks must be (T, 33, 3), got {lm.shape}")
     out_path = Path(out_path)
+    track = _track(marker, lm, height_m, shape)
+    visible: list[float] = []
     start = time.perf_counter()
-    info = write_video(render_frames(lm, view, height_m=height_m, samples=samples, shape=shape),
+    info = write_video(_frames(lm, view, height_m, "auto", samples, shape, track, visible),
                        out_path, fps, crf=crf, noise=noise, seed=seed, preset=preset)
     elapsed = time.perf_counter() - start
     uv, depth = project_landmarks(view, lm)
@@ -239,6 +285,8 @@ def render_sequence(landmarks: np.ndarray, t: np.ndarray, view: Camera,
     fields["joints_3d"] = joints3
     fields["joints_2d"] = {k: view.project(v) for k, v in joints3.items()}
     info["file"] = out_path.name
+    if track is not None:
+        fields["marker"] = marker_truth(track, view, visible=np.asarray(visible))
     truth = PhantomTruth(t=np.asarray(t, dtype=np.float64), landmarks_3d=lm, landmarks_2d=uv,
                          depth=depth, height_px=height_in_pixels(view, lm, height_m),
                          height_m=float(height_m), fps=float(info["fps"]), view=view,
@@ -259,7 +307,8 @@ def _walker_truth_fields(walk: Any, camera: Any) -> dict[str, Any]:
 
 def render_walker(walk: Any, camera: Any, out_path: str | Path, *, noise: float = 0.0,
                   crf: int = 23, seed: int | None = None, samples: int = 4,
-                  preset: str = "medium") -> PhantomClip:
+                  preset: str = "medium",
+                  marker: CardPlacement | CardTrack | None = None) -> PhantomClip:
     """Render an already simulated walk (:class:`vidgait.synth.WalkerTruth`).
 
     Parameters
@@ -272,6 +321,9 @@ def render_walker(walk: Any, camera: Any, out_path: str | Path, *, noise: float 
         Output ``.mp4``; the truth goes to ``<stem>.truth.json`` beside it.
     noise, crf, seed, samples, preset
         See :func:`render_sequence`.
+    marker : CardPlacement or CardTrack, optional
+        The pelvis marker card the walker wears: a placement is put on its pelvis segment
+        (:func:`~vidgait.phantom.card.card_track`); the truth file gets its ``marker``.
 
     Returns
     -------
@@ -279,15 +331,18 @@ def render_walker(walk: Any, camera: Any, out_path: str | Path, *, noise: float 
     """
     p = walk.params
     fps = float(p.fps)
+    shape = BodyShape.from_body(walk.body)
+    if isinstance(marker, CardPlacement):
+        marker = card_track(walk, marker, shape=shape)
     return render_sequence(walk.landmarks, walk.t, camera, out_path, height_m=float(p.height_m),
                            fps=fps, noise=noise, crf=crf, seed=seed, samples=samples,
                            preset=preset, truth_fields=_walker_truth_fields(walk, camera),
-                           shape=BodyShape.from_body(walk.body))
+                           shape=shape, marker=marker)
 
 
 def render_clip(params: Any, camera: Any, out_path: str | Path, *, noise: float = 0.0,
                 crf: int = 23, seed: int | None = None, samples: int = 4,
-                preset: str = "medium") -> PhantomClip:
+                preset: str = "medium", marker: CardPlacement | None = None) -> PhantomClip:
     """Simulate a walk with the gait model and film it: mp4 plus truth file.
 
     Parameters
@@ -309,6 +364,8 @@ def render_clip(params: Any, camera: Any, out_path: str | Path, *, noise: float 
         MSAA samples of the renderer (4 default; 0 disables anti-aliasing).
     preset : str
         x264 speed preset.
+    marker : CardPlacement, optional
+        The pelvis marker card worn on the sacrum (:mod:`vidgait.phantom.card`); None: none.
 
     Returns
     -------
@@ -321,4 +378,4 @@ def render_clip(params: Any, camera: Any, out_path: str | Path, *, noise: float 
     if camera is None:
         camera = Camera.default(walk)
     return render_walker(walk, camera, out_path, noise=noise, crf=crf, seed=seed,
-                         samples=samples, preset=preset)
+                         samples=samples, preset=preset, marker=marker)

@@ -27,7 +27,6 @@ EYE_WHITE = (0.95, 0.95, 0.93)
 PUPIL = (0.08, 0.06, 0.05)
 LIPS = (0.70, 0.30, 0.30)
 
-
 #: loose trousers: rendered leg radii over the gait model's limb radii (proximal, distal); the
 #: narrow hem and flat shoes were tuned so MediaPipe's ankles and heels land closest to the truth
 _EASE = {"thigh": (1.25, 1.2), "shank": (1.2, 1.05)}
@@ -48,9 +47,8 @@ class BodyShape:
     chest, waist, pelvis : (float, float, float)
         Ellipsoid semi-axes (antero-posterior, lateral, vertical), in the order of the torso
         frame's columns (forward, left, up), as fractions of height: at 1.70 m the chest is
-        32 cm wide and 25 cm deep, the waist 29 x 22 cm, the pelvis 35 x 24 cm (until
-        2026-11-26 the first two numbers were swapped: a torso 19 cm wide and 37 cm deep;
-        docs/phantom.md).
+        32 cm wide and 25 cm deep, the waist 29 x 22 cm, the pelvis 35 x 24 cm (swapped
+        until 2026-11-26, docs/phantom.md).
     """
 
     upper_arm: tuple[float, float] = (0.027, 0.021)
@@ -195,22 +193,50 @@ def body_height(landmarks: np.ndarray) -> float:
     return float(ears[2] / 0.936)
 
 
-def _add_torso(prim: Primitives, lm: np.ndarray, height: float, shape: BodyShape) -> None:
-    ls, rs = _lm(lm, "left_shoulder"), _lm(lm, "right_shoulder")
-    lh, rh = _lm(lm, "left_hip"), _lm(lm, "right_hip")
+def torso_ellipsoids(landmarks: np.ndarray, height: float,
+                     shape: BodyShape | None = None) -> dict[str, tuple[np.ndarray, ...]]:
+    """The trunk's ellipsoids and hip balls as drawn, oriented by the landmarks (not by the
+    walker's pelvis segment): the back the marker card (:mod:`vidgait.phantom.card`) rests on.
+
+    Parameters
+    ----------
+    landmarks : (33, 3) array_like
+        World landmarks of one frame, m.
+    height : float
+        Body height, m.
+    shape : BodyShape, optional
+        Proportions (default adult).
+
+    Returns
+    -------
+    dict of str -> (centre (3,), frame (3, 3), radii (3,))
+        ``chest, waist, pelvis, left_hip, right_hip``: centre, axes as columns, semi-axes (m).
+    """
+    lm, shape = np.asarray(landmarks, dtype=np.float64), shape or BodyShape()
+    ls, rs, lh, rh = (_lm(lm, n) for n in ("left_shoulder", "right_shoulder", "left_hip",
+                                            "right_hip"))
     sh_mid, hip_mid = 0.5 * (ls + rs), 0.5 * (lh + rh)
-    thorax = _frame(ls - rs, sh_mid - hip_mid)
-    pelvis = _frame(lh - rh, sh_mid - hip_mid)
     spine = sh_mid - hip_mid
-    prim.ellipsoid(sh_mid - 0.36 * spine - 0.008 * height * thorax[:, 0], thorax,
-                   np.array(shape.chest) * height, SHIRT)
-    prim.ellipsoid(hip_mid + 0.30 * spine, 0.5 * (thorax + pelvis),
-                   np.array(shape.waist) * height, SHIRT)
-    prim.ellipsoid(hip_mid + 0.03 * height * pelvis[:, 2], pelvis,
-                   np.array(shape.pelvis) * height, TROUSERS)
+    thorax, pelvis = _frame(ls - rs, spine), _frame(lh - rh, spine)
+    ball = shape.thigh[0] * height  # the thigh's proximal radius, as _add_leg draws it
+    return {"chest": (sh_mid - 0.36 * spine - 0.008 * height * thorax[:, 0], thorax,
+                      np.array(shape.chest) * height),
+            "waist": (hip_mid + 0.30 * spine, 0.5 * (thorax + pelvis),
+                      np.array(shape.waist) * height),
+            "pelvis": (hip_mid + 0.03 * height * pelvis[:, 2], pelvis,
+                       np.array(shape.pelvis) * height),
+            "left_hip": (lh, np.eye(3), np.full(3, ball)),
+            "right_hip": (rh, np.eye(3), np.full(3, ball))}
+
+
+def _add_torso(prim: Primitives, lm: np.ndarray, height: float, shape: BodyShape) -> None:
+    ell = torso_ellipsoids(lm, height, shape)
+    for name, colour in (("chest", SHIRT), ("waist", SHIRT), ("pelvis", TROUSERS)):
+        prim.ellipsoid(*ell[name], colour)
+    ls, rs = _lm(lm, "left_shoulder"), _lm(lm, "right_shoulder")
+    thorax, sh_mid = ell["chest"][1], 0.5 * (ls + rs)
     # shoulder girdle: trapezius slopes from the neck base down to each shoulder cap
-    neck_base = sh_mid + 0.005 * height * thorax[:, 2]
-    r = shape.shoulder * height
+    neck_base, r = sh_mid + 0.005 * height * thorax[:, 2], shape.shoulder * height
     for s in (ls, rs):
         cap = s - 0.008 * height * thorax[:, 2]
         prim.cone(neck_base, 1.25 * r, cap, r, SHIRT)

@@ -1,8 +1,10 @@
 """Off-screen OpenGL rasteriser of the phantom (moderngl, headless EGL, Mesa llvmpipe on a CPU).
 
 Only this module imports :mod:`moderngl`. The scene is: a textured tiled floor with soft contact
-shadows, a textured brick wall behind the walker, and the figure's instanced cones and ellipsoids,
-all lit by a key light, a fill light and ambient light (Lambert + Blinn-Phong).
+shadows, a textured brick wall behind the walker, the figure's instanced cones and ellipsoids and,
+when worn, the printed pelvis marker card (:mod:`vidgait.phantom.card`: a textured quad, mipmapped
+and anisotropically filtered, depth-tested so the body can hide it), all lit by a key light, a
+fill light and ambient light (Lambert + Blinn-Phong).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vidgait.phantom.card import CardPlacement, card_texture
 from vidgait.phantom.figure import Primitives
 from vidgait.phantom.shaders import (
     FRAG_BACKDROP,
+    FRAG_CARD,
     FRAG_FIGURE,
     VERT_BACKDROP,
+    VERT_CARD,
     VERT_CONE,
     VERT_ELLIPSOID,
 )
@@ -143,10 +148,13 @@ class Renderer:
         MSAA samples (0 or 1 disables anti-aliasing).
     ctx : moderngl.Context, optional
         Context to share; a new EGL context when omitted.
+    card : CardPlacement, optional
+        The marker card the figure wears (its texture); drawn where :meth:`render` is given its
+        corners.
     """
 
     def __init__(self, view: Camera, backdrop: Backdrop | None = None, *, samples: int = 4,
-                 ctx=None) -> None:
+                 ctx=None, card: CardPlacement | None = None) -> None:
         self.view = view
         self.backdrop = backdrop
         self.ctx = ctx or create_context()
@@ -168,6 +176,7 @@ class Renderer:
         if backdrop is not None:
             bg = ctx_.buffer(_backdrop_mesh(backdrop).tobytes())
             self._bg_vao = ctx_.vertex_array(self._prog_bg, [(bg, "3f 1f", "in_pos", "in_kind")])
+        self._card = self._card_objects(card) if card is not None else None
         self._set_uniforms()
 
     def _set_uniforms(self) -> None:
@@ -177,7 +186,10 @@ class Renderer:
         up = np.array([0.0, 0.0, 1.0])
         key = -0.55 * fwd + 0.75 * up + 0.35 * right
         fill = -0.6 * fwd - 0.2 * right + 0.2 * up
-        for prog in (self._prog_ell, self._prog_cone, self._prog_bg):
+        progs = [self._prog_ell, self._prog_cone, self._prog_bg]
+        if self._card is not None:
+            progs.append(self._card["prog"])
+        for prog in progs:
             prog["u_mvp"].write(mvp.T.tobytes())  # GLSL is column-major
             prog["u_key"].value = tuple(key / np.linalg.norm(key))
             prog["u_fill"].value = tuple(fill / np.linalg.norm(fill))
@@ -209,6 +221,37 @@ class Renderer:
             vao.release()
             buf.release()
 
+    def _card_objects(self, card: CardPlacement) -> dict:
+        """The card's program, mipmapped texture and vertex buffer."""
+        import moderngl
+
+        ctx = self.ctx
+        img, uv = card_texture(card)
+        tex = ctx.texture((img.shape[1], img.shape[0]), 1, np.ascontiguousarray(img).tobytes(),
+                          alignment=1)
+        tex.repeat_x = tex.repeat_y = False
+        tex.build_mipmaps()
+        tex.filter = (moderngl.LINEAR_MIPMAP_LINEAR, moderngl.LINEAR)
+        with contextlib.suppress(Exception):  # anisotropic filtering where the driver has it
+            tex.anisotropy = min(16.0, float(getattr(ctx, "max_anisotropy", 1.0)))
+        prog = ctx.program(vertex_shader=VERT_CARD, fragment_shader=FRAG_CARD)
+        prog["u_tex"].value = 0
+        buf = ctx.buffer(reserve=6 * 5 * 4)
+        vao = ctx.vertex_array(prog, [(buf, "3f 2f", "in_pos", "in_uv")])
+        return {"tex": tex, "prog": prog, "buf": buf, "vao": vao, "uv": uv}
+
+    def _draw_card(self, corners: np.ndarray, mode: int) -> None:
+        """Draw the quad ``corners`` (4, 3: top-left, top-right, bottom-right, bottom-left)."""
+        c = self._card
+        q = np.asarray(corners, dtype=np.float64)
+        normal = np.cross(q[1] - q[0], q[0] - q[3])
+        verts = np.hstack([q, c["uv"]])[[0, 1, 2, 0, 2, 3]].astype(np.float32)
+        c["buf"].write(verts.tobytes())
+        c["prog"]["u_normal"].value = tuple(normal / np.linalg.norm(normal))
+        c["prog"]["u_mode"].value = int(mode)
+        c["tex"].use(location=0)
+        c["vao"].render()
+
     def _draw_backdrop(self, prim: Primitives) -> None:
         if self._bg_vao is None:
             return
@@ -225,13 +268,17 @@ class Renderer:
         img = np.frombuffer(data, dtype=np.uint8).reshape(self.view.height, self.view.width, 3)
         return img[::-1].copy()
 
-    def render(self, prim: Primitives) -> np.ndarray:
+    def render(self, prim: Primitives, card: np.ndarray | None = None) -> np.ndarray:
         """Render one frame.
 
         Parameters
         ----------
         prim : Primitives
             The figure (and its floor shadows) for this frame.
+        card : (4, 3) array_like, optional
+            The worn card's corners (top-left, top-right, bottom-right, bottom-left of the cut
+            card, lab m; :meth:`vidgait.phantom.card.CardTrack.card_corners`); needs the
+            renderer's ``card``.
 
         Returns
         -------
@@ -247,6 +294,8 @@ class Renderer:
         ctx.disable(moderngl.CULL_FACE)
         self._draw_backdrop(prim)
         self._draw_figure(prim, flat=False)
+        if card is not None:
+            self._draw_card(card, mode=0)
         if self._samples:
             ctx.copy_framebuffer(self._resolve, self._fbo)
         return self._read(self._resolve)
@@ -279,10 +328,56 @@ class Renderer:
         finally:
             fbo.release()
 
+    def card_coverage(self, prim: Primitives, quad: np.ndarray) -> float:
+        """The share of a quad on the card (e.g. the tag's black square) that the figure leaves
+        visible: pixel centres covered by the quad with the figure in front of it, over those
+        covered without the figure (no anti-aliasing). 0 when the quad misses the picture.
+
+        Parameters
+        ----------
+        prim : Primitives
+            The figure for this frame.
+        quad : (4, 3) array_like
+            Corners in the lab, m, in order around the quad.
+
+        Returns
+        -------
+        float
+            0..1.
+        """
+        import moderngl
+
+        ctx, v = self.ctx, self.view
+        uv = v.project(np.asarray(quad, dtype=np.float64))
+        if not np.all(np.isfinite(uv)):
+            return 0.0
+        x0, x1 = max(int(np.floor(uv[:, 0].min())), 0), min(int(np.ceil(uv[:, 0].max())), v.width)
+        y0, y1 = (max(int(np.floor(uv[:, 1].min())), 0),
+                  min(int(np.ceil(uv[:, 1].max())), v.height))
+        if x1 <= x0 or y1 <= y0:
+            return 0.0
+        box = (x0, v.height - y1, x1 - x0, y1 - y0)  # GL rows count from the bottom
+        fbo, counts = self._resolve, []  # single-sampled; render() has read it already
+        try:
+            fbo.use()
+            ctx.scissor = box
+            for with_figure in (False, True):
+                ctx.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+                ctx.enable(moderngl.DEPTH_TEST)
+                if with_figure:  # in its flat colours, none of them pure white
+                    self._draw_figure(prim, flat=True)
+                self._draw_card(quad, mode=1)
+                data = np.frombuffer(fbo.read(viewport=box, components=3, alignment=1), np.uint8)
+                counts.append(int(np.count_nonzero(np.all(data.reshape(-1, 3) == 255, axis=1))))
+        finally:
+            ctx.scissor = None
+        return counts[1] / counts[0] if counts[0] else 0.0
+
     def release(self) -> None:
         """Free the GL objects (and the context if this renderer created it)."""
+        card = [self._card[k] for k in ("vao", "buf", "prog", "tex")] if self._card else []
         for obj in (self._fbo, self._resolve, self._prog_ell, self._prog_cone, self._prog_bg,
-                    self._sphere, self._cone, self._bg_vao):
+                    self._sphere, self._cone, self._bg_vao, *card):
             if obj is not None:
                 with contextlib.suppress(Exception):  # free the others even if one fails
                     obj.release()

@@ -1,6 +1,7 @@
 """GLSL sources of the phantom renderer (:mod:`vidgait.phantom.gl`): the lighting model (key, fill
-and ambient light, Lambert + Blinn-Phong), the figure's instanced ellipsoids and cones, and the
-textured floor and wall behind it. Positions in metres (world), colours in 0..1.
+and ambient light, Lambert + Blinn-Phong), the figure's instanced ellipsoids and cones, the
+textured floor and wall behind it, and the printed marker card (a textured quad). Positions in
+metres (world), colours in 0..1.
 """
 
 LIGHTING = """
@@ -127,5 +128,34 @@ void main() {
         c = shade(wall_albedo(p), u_wall_n, v_pos, 8.0, 0.0);
     }
     f_color = vec4(clamp(c, 0.0, 1.0), 1.0);
+}
+"""
+
+VERT_CARD = """
+#version 330
+uniform mat4 u_mvp;
+in vec3 in_pos; in vec2 in_uv;
+out vec3 v_pos; out vec2 v_uv;
+void main() {
+    v_pos = in_pos; v_uv = in_uv;
+    gl_Position = u_mvp * vec4(in_pos, 1.0);
+}
+"""
+
+#: the card: printed face textured (grey paper and ink, matte), its back plain cardboard;
+#: u_mode 1 draws it flat white (coverage passes)
+FRAG_CARD = """
+#version 330
+in vec3 v_pos; in vec2 v_uv;
+out vec4 f_color;
+uniform sampler2D u_tex;
+uniform vec3 u_normal;
+uniform int u_mode;
+""" + LIGHTING + """
+void main() {
+    if (u_mode == 1) { f_color = vec4(1.0); return; }
+    bool front = dot(u_normal, u_eye - v_pos) > 0.0;
+    vec3 albedo = front ? vec3(texture(u_tex, v_uv).r) : vec3(0.55, 0.50, 0.42);
+    f_color = vec4(clamp(shade(albedo, u_normal, v_pos, 12.0, 0.03), 0.0, 1.0), 1.0);
 }
 """

@@ -1,9 +1,11 @@
 """The truth file written beside every phantom clip, and its loader.
 
 ``<name>.truth.json`` holds, per frame, the 3D landmarks (lab frame, metres), their 2D projections
-(pixels, OpenCV convention: origin at the centre of the top-left pixel, y down), their depth, the
-body height in pixels, plus the true joint angles, gait events and summary metrics from the gait
-model, the camera and the parameters the clip was made from. Plain JSON so any tool can read it.
+(pixels of the walker camera, :mod:`vidgait.synth.camera`: pixel ``(i, j)`` covers ``[i, i+1)``,
+its centre is ``i + 0.5``, y down), their depth, the body height in pixels, plus the true joint
+angles, gait events and summary metrics from the gait model, the camera and the parameters the
+clip was made from; and, when the figure wears the pelvis marker card, the tag's pose in the
+camera frame (``marker``, :func:`marker_truth`). Plain JSON so any tool can read it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vidgait.synth.camera import Camera
+
+if TYPE_CHECKING:
+    from vidgait.phantom.card import CardTrack
 
 #: version of the truth-file layout
 TRUTH_FORMAT_VERSION = 1
@@ -93,6 +98,9 @@ class PhantomTruth:
         Their projections in pixels.
     angles, events, summary, params, camera, video, extra : dict
         Gait-model truth and metadata, as plain JSON values.
+    marker : dict or None
+        The worn pelvis marker (:func:`marker_truth`; per-frame values as numpy arrays), None
+        when the figure wears none.
     """
 
     t: np.ndarray
@@ -112,6 +120,7 @@ class PhantomTruth:
     camera: dict = field(default_factory=dict)
     video: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    marker: dict | None = None
 
     @property
     def n_frames(self) -> int:
@@ -120,7 +129,7 @@ class PhantomTruth:
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON document written by :func:`save_truth`."""
-        return {
+        doc = {
             "format": "vidgait-phantom-truth",
             "format_version": TRUTH_FORMAT_VERSION,
             "height_m": float(self.height_m),
@@ -142,6 +151,74 @@ class PhantomTruth:
             "video": jsonable(self.video),
             "extra": jsonable(self.extra, 6),
         }
+        if self.marker is not None:
+            doc["marker"] = {k: jsonable(v, _MARKER_DECIMALS.get(k, 6))
+                             for k, v in self.marker.items()}
+        return doc
+
+
+#: decimals kept in the truth file per marker field (sub-micrometre, 1e-4 px, 1e-5 deg)
+_MARKER_DECIMALS = {"rotation": 8, "rvec": 8, "axes_3d": 8, "corners_px": 4, "corners_cv_px": 4,
+                    "roll_deg": 5, "yaw_deg": 5, "visible": 4}
+#: per-frame marker fields and the shape of one frame's value
+_MARKER_FRAMES: dict[str, tuple[int, ...]] = {
+    "centre_3d": (3,), "axes_3d": (3, 3), "rotation": (3, 3), "rvec": (3,), "tvec": (3,),
+    "distance_m": (), "corners_px": (4, 2), "corners_cv_px": (4, 2), "roll_deg": (),
+    "yaw_deg": (), "facing": (), "in_image": (), "visible": (), "slide": ()}
+
+
+def marker_truth(track: CardTrack, view: Camera, *,
+                 visible: np.ndarray | None = None) -> dict[str, Any]:
+    """The worn marker's truth: the placement, and per frame the tag's pose as
+    :func:`vidgait.marker.detect_tag` reports it (OpenCV camera frame: x right, y down, z
+    forward; tag frame: x along the printed top edge to the right, y up the tag, z out of the
+    printed face, origin at the black square's centre).
+
+    Parameters
+    ----------
+    track : CardTrack
+        The worn card (:func:`vidgait.phantom.card.card_track`).
+    view : Camera
+        The walker camera.
+    visible : (T,) array_like, optional
+        The share of the black square the figure leaves visible per frame (the renderer's
+        :meth:`~vidgait.phantom.gl.Renderer.card_coverage`).
+
+    Returns
+    -------
+    dict
+        ``placement``, ``tag_id``, ``size_mm``, ``standoff_m``, ``card_mm`` (the cut card's
+        left, right, top, bottom in the tag frame), ``intrinsics_cv`` (fx, fy, cx, cy in
+        OpenCV's pixel convention), ``pixel_convention``; per frame: ``rotation`` (T, 3, 3) and
+        ``rvec`` (T, 3, Rodrigues, rad), ``tvec`` (T, 3, m), ``distance_m``, ``corners_px`` and
+        ``corners_cv_px`` (T, 4, 2: top-left, top-right, bottom-right, bottom-left of the black
+        square; walker-camera and OpenCV pixel conventions), ``roll_deg`` and ``yaw_deg``
+        (:func:`vidgait.marker.detect.roll_yaw_deg`), ``facing``, ``in_image``, ``visible``
+        (NaN when not rendered), ``centre_3d`` and ``axes_3d`` (lab), ``slide`` (the sliding
+        signal).
+    """
+    import cv2
+
+    from vidgait.marker.detect import roll_yaw_deg
+    from vidgait.phantom.card import opencv_intrinsics, placement_dict
+
+    cam = track.in_camera(view)
+    angles = np.array([roll_yaw_deg(r) for r in cam["rotation"]]).reshape(-1, 2)
+    rvec = np.array([cv2.Rodrigues(r)[0].ravel() for r in cam["rotation"]]).reshape(-1, 3)
+    n = track.n_frames
+    vis = np.full(n, np.nan) if visible is None or len(visible) != n else np.asarray(visible)
+    p = track.placement
+    return {
+        "placement": placement_dict(p), "tag_id": int(p.tag_id), "size_mm": float(p.size_mm),
+        "standoff_m": float(track.standoff_m), "card_mm": list(p.outline_mm()),
+        "intrinsics_cv": opencv_intrinsics(view),
+        "pixel_convention": "corners_px: walker camera, pixel (i, j) centre at (i + 0.5, "
+                            "j + 0.5); corners_cv_px and intrinsics_cv: OpenCV, centre at (i, j)",
+        "centre_3d": track.centre, "axes_3d": track.axes, "rotation": cam["rotation"],
+        "rvec": rvec, "tvec": cam["tvec"], "distance_m": cam["distance_m"],
+        "corners_px": cam["corners_px"], "corners_cv_px": cam["corners_cv_px"],
+        "roll_deg": angles[:, 0], "yaw_deg": angles[:, 1], "facing": cam["facing"],
+        "in_image": cam["in_image"], "visible": vis, "slide": track.slide}
 
 
 def truth_path_for(video_path: str | Path) -> Path:
@@ -223,4 +300,17 @@ def load_truth(path: str | Path) -> PhantomTruth:
         angles=doc.get("angles", {}), events=doc.get("events", {}),
         summary=doc.get("summary", {}), params=doc.get("params", {}),
         camera=doc.get("camera", {}), video=doc.get("video", {}), extra=doc.get("extra", {}),
+        marker=_load_marker(doc.get("marker")),
     )
+
+
+def _load_marker(doc: dict | None) -> dict | None:
+    """The truth file's ``marker`` with its per-frame values as arrays (None if absent)."""
+    if doc is None:
+        return None
+    out = dict(doc)
+    for key, tail in _MARKER_FRAMES.items():
+        if key in out:
+            arr = _array(out[key], tail)
+            out[key] = arr.astype(bool) if key in ("facing", "in_image") else arr
+    return out
