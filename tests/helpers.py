@@ -130,7 +130,8 @@ def rear_with_marker(params, *, distance: float = 4.0, roll_noise: float = 0.25,
     """The walker ``params`` (path "away") filmed from behind with the pelvis marker's track the
     tag detector would give: the card rigid on the pelvis (12 cm behind, 6 cm above the hip
     centres), its roll the pelvis's right-side-up obliquity plus ``mount_roll`` and
-    ``roll_noise`` deg per frame, its centre projected (0.2 px noise), its distance with 2 %
+    ``roll_noise`` deg per frame, its yaw the pelvic rotation with 5 deg noise, its centre
+    projected (0.2 px noise), its distance with 2 %
     noise; ``stand_s`` seconds standing still first (:func:`~vidgait.synth.stand_then_walk`).
     Returns ``(walk, seq)``; ``seq_kw`` go to :func:`~vidgait.synth.to_pose_sequence`.
     """
@@ -154,6 +155,8 @@ def rear_with_marker(params, *, distance: float = 4.0, roll_noise: float = 0.25,
     track.status[:] = 0
     track.roll_deg[:] = (walk.angles["right"]["pelvic_obliquity"] + mount_roll
                          + rng.normal(0.0, roll_noise, n))
+    # the yaw as noisy as a small tag's (docs/marker.md)
+    track.yaw_deg[:] = walk.angles["right"]["pelvic_rotation"] + rng.normal(0.0, 5.0, n)
     track.centre_px[:] = cam.project(card) + rng.normal(0.0, 0.2, (n, 2))
     pos = cam.to_camera(card)
     track.position_m[:] = pos * (1.0 + rng.normal(0.0, 0.02, (n, 1)))

@@ -148,3 +148,27 @@ def test_the_tag_filmed_from_behind_gives_the_trunk_contacts():
         assert min(hs, key=lambda e: abs(e[0] - c))[1] == side
     cadence = 60.0 / np.mean(np.diff(steps.contacts_s))
     assert cadence == pytest.approx(walk.summary["cadence_steps_per_min"], rel=0.02)
+
+
+def test_walking_spans_bridge_short_pauses_and_drop_short_bits():
+    from vidgait.kinematics.sacrum import walking_spans
+
+    t = np.arange(300) / FPS
+    walking = (t > 1.0) & (t < 9.0)
+    walking[(t > 4.0) & (t < 4.3)] = False  # a 0.3 s flicker: bridged
+    walking[(t > 9.2) & (t < 9.8)] = True  # 0.6 s: too short alone, 0.2 s after: bridged
+    spans = walking_spans(t, walking)
+    assert len(spans) == 1 and spans[0][0] == pytest.approx(1.0, abs=0.05)
+    assert spans[0][1] == pytest.approx(9.8, abs=0.05)
+    assert walking_spans(t, (t > 2.0) & (t < 3.0)) == []
+
+
+def test_a_tag_turned_from_the_camera_is_not_read_as_the_obliquity():
+    from vidgait.kinematics.sacrum import MAX_REAR_YAW_DEG, faces_camera
+
+    walk = _walk()
+    t, tr, span = _track(walk)
+    tr.yaw_deg[:] = 5.0
+    assert faces_camera(t, tr, [span])
+    tr.yaw_deg[:] = MAX_REAR_YAW_DEG + 10.0  # filmed from 30 deg off the walking line
+    assert not faces_camera(t, tr, [span])

@@ -116,7 +116,7 @@ def _knee(result: GaitAnalysis, knee: tuple[str, float, float] | None) -> list[s
 def _pelvis(result: GaitAnalysis, fl: list[Flag]) -> tuple[list[str], str | None]:
     """Sentences on pelvic drop, trunk lean and knee valgus, and the side whose pelvis drops."""
     pel = result.pelvis
-    front_view = bool(result.views & {"toward", "away"})
+    front_view = bool(result.views & {"toward", "away"}) or result.pelvis_method == "marker"
     if not (front_view and all(isinstance(pel[s], dict) for s in SIDES)):
         return (["Pelvic drop and trunk lean: not measurable in this view — record a front or "
                  "back clip (walking toward or away from the camera) for the trunk lean; the "

@@ -42,9 +42,9 @@ from vidgait.kinematics.results import (
     Spatiotemporal,
     value_of,
 )
-from vidgait.kinematics.sacrum import SacralPelvis, sacral_pelvis
+from vidgait.kinematics.sacrum import SacralPelvis, faces_camera, sacral_pelvis, walking_spans
 from vidgait.kinematics.signal import Conditioned, condition
-from vidgait.kinematics.view import Pass, find_passes
+from vidgait.kinematics.view import Pass, classify_frames, find_passes
 from vidgait.norms import RUNNING_CADENCE
 from vidgait.sequence import PoseSequence
 
@@ -267,7 +267,7 @@ def _clip_results(seq: PoseSequence, height_m: float | None, notices: list[Notic
                   clip: int | None = None
                   ) -> tuple[Conditioned, list[Pass], list[PassResult], SacralPelvis | None]:
     c = condition(seq)
-    passes, _ = find_passes(c)
+    passes, features = find_passes(c)
     if c.swaps_fixed:
         notices.append(Notice("swaps_fixed", float(c.swaps_fixed), clip))
     if not passes:
@@ -278,9 +278,9 @@ def _clip_results(seq: PoseSequence, height_m: float | None, notices: list[Notic
                            refused=[replace(x, clip=clip) for x in r.refused]) for r in results]
     marker = None
     if seq.marker is not None:  # the sacral tag faces the camera while the patient walks away
-        spans = [(float(c.t[p.start]), float(c.t[p.stop - 1])) for p in passes
-                 if p.view == "away"]
-        if spans:
+        views, _ = classify_frames(features, c.fs)
+        spans = walking_spans(c.t, (views != "") & (views != "standing"))
+        if spans and faces_camera(seq.t, seq.marker, spans):
             marker = sacral_pelvis(seq.t, seq.marker, spans, c.fs)
         else:
             notices.append(Notice("marker_not_from_behind", clip=clip))

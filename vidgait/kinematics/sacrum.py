@@ -53,6 +53,12 @@ STAND_SIZE_SHARE = 0.04
 STAND_TRIM_S = 0.3
 #: a stride's maximum is counted only with this many measured frames on each side of it
 PEAK_CLEARANCE = 2
+#: walking spans: the shortest kept, and the longest pause bridged inside one, s
+MIN_SPAN_S = 1.5
+BRIDGE_S = 0.5
+#: the largest median turn of the tag from the camera (its yaw) for its roll to be read as the
+#: pelvis's obliquity, deg: the roll reads tan(obliquity) / cos(yaw), 6 % too large at 20 deg
+MAX_REAR_YAW_DEG = 20.0
 
 Zero = str  # "standing" or "walk_mean"
 
@@ -109,6 +115,56 @@ class SacralPelvis:
     tag_id: int = 0
     size_mm: float = float("nan")
     camera_assumed: bool = True
+
+
+def walking_spans(t: np.ndarray, walking: np.ndarray) -> list[tuple[float, float]]:
+    """The stretches of walking, whatever view the pose model's landmarks suggest.
+
+    From behind, MediaPipe's hips and shoulders often make the body look turned or facing the
+    camera, which splits a walk into short passes of changing views; the tag facing the camera
+    says by itself that the camera sees the back. So the marker is read over every frame the
+    walker walks in (not standing, landmarks found), pauses of up to ``BRIDGE_S`` bridged.
+
+    Parameters
+    ----------
+    t : (N,) float
+        The conditioned time grid, s.
+    walking : (N,) bool
+        Frames where the walker walks (any view).
+
+    Returns
+    -------
+    list of (float, float)
+        Start and end of each span of at least ``MIN_SPAN_S``, s.
+    """
+    runs = _runs(np.asarray(walking, bool))
+    merged: list[list[int]] = []
+    for a, b in runs:
+        if merged and t[a] - t[merged[-1][1] - 1] <= BRIDGE_S:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [(float(t[a]), float(t[b - 1])) for a, b in merged if t[b - 1] - t[a] >= MIN_SPAN_S]
+
+
+def faces_camera(t: np.ndarray, track: MarkerTrack, spans: list[tuple[float, float]]) -> bool:
+    """Whether the tag faces the camera over the spans (median yaw within
+    ``MAX_REAR_YAW_DEG``): the camera is behind the patient.
+
+    Parameters
+    ----------
+    t : (T,) float
+        The track's frame times, s.
+    track : MarkerTrack
+        The tag.
+    spans : list of (float, float)
+        Walking spans, s.
+    """
+    inside = np.zeros(len(t), bool)
+    for a, b in spans:
+        inside |= (t >= a) & (t <= b)
+    yaw = track.yaw_deg[inside & track.measured]
+    return bool(yaw.size) and abs(float(np.median(yaw))) <= MAX_REAR_YAW_DEG
 
 
 def standing_still(t: np.ndarray, track: MarkerTrack) -> tuple[float, float] | None:
