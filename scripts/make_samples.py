@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from vidgait.phantom import render_clip
+from vidgait.phantom import CardPlacement, render_walker
 from vidgait.phantom.setup import RecordingSetup
-from vidgait.synth import Camera, GaitParams, simulate
+from vidgait.synth import Camera, GaitParams, WalkerTruth, simulate, stand_then_walk
 
 ROOT = Path(__file__).resolve().parents[1]
 DURATION_S = 5.5  # front clip
@@ -39,9 +39,13 @@ class Sample:
     name: str
     title: str
     params: GaitParams
-    view: str  # "side" or "front"
+    view: str  # "side", "front" or "back"
     size: tuple[int, int]  # (width, height)
     distance_m: float | None = None  # None: the view's default (vidgait.phantom.setup)
+    stand_s: float = 0.0  # seconds standing still before the walk
+    marker: bool = False  # the pelvis marker worn on the sacrum
+    camera_height_m: float = 1.0
+    vertical_fov_deg: float | None = None  # None: the view's default
 
 
 SAMPLES: tuple[Sample, ...] = (
@@ -60,14 +64,29 @@ SAMPLES: tuple[Sample, ...] = (
            "Side view (camera on the walker's left), symmetric normal walk",
            GaitParams(duration_s=SIDE_DURATION_S, fps=FPS, path="across"),
            "side", (1920, 1080), SIDE_DISTANCE_M),
+    Sample("phantom_rear_marker_left_trendelenburg",
+           "Rear view of a treadmill walk with the pelvis marker on the sacrum (camera at pelvis "
+           "height, 4 m behind, 2 s standing still first), LEFT Trendelenburg: the right pelvis "
+           "drops during left single stance",
+           GaitParams(duration_s=8.5, fps=FPS, path="treadmill", trendelenburg_side="left",
+                      pelvic_drop_deg=6.0),
+           "back", (1920, 1080), 4.0, stand_s=2.0, marker=True, camera_height_m=0.95,
+           vertical_fov_deg=45.0),
 )
+
+
+def walk_for(sample: Sample) -> WalkerTruth:
+    """The sample's walk, standing still first when it asks for it."""
+    walk = simulate(sample.params)
+    return stand_then_walk(walk, sample.stand_s) if sample.stand_s else walk
 
 
 def camera_for(sample: Sample) -> Camera:
     """The walker's camera for a sample, aimed at the middle of its walkway."""
     w, h = sample.size
-    return RecordingSetup(view=sample.view, distance_m=sample.distance_m, width=w,
-                          height=h).camera(simulate(sample.params))
+    return RecordingSetup(view=sample.view, distance_m=sample.distance_m, width=w, height=h,
+                          camera_height_m=sample.camera_height_m,
+                          vertical_fov_deg=sample.vertical_fov_deg).camera(walk_for(sample))
 
 
 def _changed_params(params: GaitParams) -> dict:
@@ -143,7 +162,8 @@ def make(sample: Sample, out_dir: Path, validate: bool) -> dict:
     """Render one sample and return its README row."""
     camera = camera_for(sample)
     start = time.perf_counter()
-    clip = render_clip(sample.params, camera, out_dir / f"{sample.name}.mp4", crf=CRF, seed=0)
+    clip = render_walker(walk_for(sample), camera, out_dir / f"{sample.name}.mp4", crf=CRF,
+                         seed=0, marker=CardPlacement() if sample.marker else None)
     took = time.perf_counter() - start
     print(f"{sample.name}: {clip.n_frames} frames in {took:.1f} s "
           f"({clip.seconds_per_frame:.3f} s/frame), {clip.video_path.stat().st_size / 1e6:.2f} MB",
@@ -155,7 +175,10 @@ def make(sample: Sample, out_dir: Path, validate: bool) -> dict:
            "camera": (f"{sample.view}, position {_rounded(camera.position)} m looking at "
                       f"{_rounded(camera.look_at)} m, "
                       f"focal {camera.focal_px:.0f} px"),
-           "params": _changed_params(sample.params),
+           "params": _changed_params(sample.params) | (
+               {"standing still first, s": sample.stand_s} if sample.stand_s else {}) | (
+               {"pelvis marker": "AprilTag 36h11 id 0, 120 mm, on the sacrum"}
+               if sample.marker else {}),
            "summary": _summary_text(clip.truth.summary)}
     if validate:
         row["validation"] = _validation_text(clip.video_path)
@@ -173,8 +196,22 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     chosen = [s for s in SAMPLES if not args.only or s.name in args.only]
     rows = [make(s, args.out, args.validate) for s in chosen]
-    if not args.only:
-        (args.out / "README.md").write_text(_readme(rows, args.validate), encoding="utf-8")
+    readme = args.out / "README.md"
+    if not args.only or not readme.is_file():
+        readme.write_text(_readme(rows, args.validate), encoding="utf-8")
+    else:  # replace (or add) only the rendered samples' sections
+        text = readme.read_text(encoding="utf-8")
+        for row in rows:
+            section = _readme([row], args.validate).split("\n## ", 1)[1]
+            head = f"## `{row['name']}.mp4`"
+            if head in text:
+                a = text.index(head)
+                b = text.find("\n## ", a + 1)
+                text = text[:a] + "## " + section.rstrip("\n") + "\n" + (
+                    text[b:] if b >= 0 else "")
+            else:
+                text = text.rstrip("\n") + "\n\n## " + section
+        readme.write_text(text, encoding="utf-8")
     return 0
 
 

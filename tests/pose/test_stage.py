@@ -72,8 +72,12 @@ def test_sports2d_demo_follows_the_walker_not_the_jumper() -> None:
 
 SAMPLES = sorted((REPO / "sample_videos").glob("*.mp4"))
 #: the rendered samples listed in sample_videos/README.md
-SAMPLE_NAMES = ["phantom_front_left_trendelenburg", "phantom_side_right_knee_limp",
-                "phantom_side_symmetric"]
+SAMPLE_NAMES = ["phantom_front_left_trendelenburg", "phantom_rear_marker_left_trendelenburg",
+                "phantom_side_right_knee_limp", "phantom_side_symmetric"]
+#: filmed from behind: the pose model labels the patient's sides as if the person faced the
+#: camera in most frames (measured 2026-12-06 on the rear sample: 73 % of frames swapped, so the
+#: per-label errors are those of the other side); the pelvis marker does not use those labels
+REAR = "phantom_rear_marker_left_trendelenburg"
 
 
 def test_samples_are_shipped() -> None:
@@ -93,7 +97,7 @@ def test_samples_are_shipped() -> None:
         assert frames == len(load_truth(clip).t) > 0, clip.name  # one true pose per frame
 
 
-@pytest.mark.parametrize("clip", SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("clip", [c for c in SAMPLES if c.stem != REAR], ids=lambda p: p.stem)
 def test_pose_stage_on_shipped_samples(clip: Path) -> None:
     from vidgait.phantom import load_truth
     from vidgait.phantom.validate import compare
@@ -131,3 +135,20 @@ def test_pose_file_round_trip(tmp_path: Path) -> None:
     for name in ("t", "image", "world", "visibility", "presence", "found", "frame_index"):
         np.testing.assert_array_equal(getattr(back, name), getattr(seq, name))
     assert back.meta == seq.meta
+
+
+def test_pose_stage_from_behind_finds_the_walker_but_mirrors_the_sides() -> None:
+    """The rear sample: the walker is found in every frame, but with the sides mirrored in most
+    of them (MediaPipe takes a back for a front). Should this stop, the rear clips' leg labels
+    become usable and this test says so.
+    """
+    from vidgait.phantom import load_truth
+    from vidgait.phantom.validate import compare
+
+    clip = REPO / "sample_videos" / f"{REAR}.mp4"
+    seq = estimate_poses(clip)
+    rep = compare(load_truth(clip), seq)
+    assert rep.detection_rate >= 0.95, rep.to_dict()
+    assert rep.side_swap_rate > 0.5, rep.to_dict()
+    assert seq.marker is not None and seq.marker.measured.mean() > 0.95
+
