@@ -144,19 +144,23 @@ class RearScene:
         return len(self.t)
 
     def frame(self, i: int, *, tag: bool = True, roll: float | None = None, yaw: float = 0.0,
-              farther: float = 1.0) -> np.ndarray:
+              farther: float = 1.0, twin: bool = False) -> np.ndarray:
         """Frame ``i`` (RGB); ``tag`` False: the marker not worn; ``roll`` (deg, the tag's own,
         mounting included) in place of the true one; ``yaw`` deg; ``farther``: the tag that many
-        times as far away (smaller in the image).
+        times as far away (smaller in the image); ``twin``: a second copy 20 cm to its right.
         """
-        from tests.marker.synthetic import render, rotation
-        from vidgait.marker.detect import Intrinsics
-
         rgb = self.background.copy()
         if not tag:
             return rgb
         r = self.obliquity[i] + self.mount_roll if roll is None else roll
-        pos = self.card_m[i] * farther
+        for pos in [self.card_m[i] * farther] + ([self.card_m[i] + (0.2, 0, 0)] if twin else []):
+            self._paste(rgb, i, pos, r, yaw)
+        return rgb
+
+    def _paste(self, rgb: np.ndarray, i: int, pos: np.ndarray, r: float, yaw: float) -> None:
+        from tests.marker.synthetic import render, rotation
+        from vidgait.marker.detect import Intrinsics
+
         k = self.camera
         u, v = k.fx * pos[0] / pos[2] + k.cx, k.fy * pos[1] / pos[2] + k.cy
         half = int(0.1 * k.fx / pos[2]) + 12  # covers the card and its quiet zone
@@ -165,4 +169,3 @@ class RearScene:
                      jpeg=90, seed=self.seed * 100_000 + i,
                      camera=Intrinsics(k.fx, k.fy, k.cx - x0, k.cy - y0))
         rgb[y0:y0 + 2 * half, x0:x0 + 2 * half] = roi[..., None]
-        return rgb

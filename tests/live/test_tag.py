@@ -116,6 +116,7 @@ def test_a_level_taken_while_moving_is_refused(scene):
     ({"tag": False}, "not_found"),
     ({"farther": 3.5}, "too_small"),     # ~18 px across: under the detector's 20 px
     ({"yaw": 70.0}, "too_oblique"),       # turned away
+    ({"twin": True}, "several"),          # two copies at the hips
 ])
 def test_a_frame_without_a_measurement_says_why(scene, kwargs, status):
     tag = LiveTag()
