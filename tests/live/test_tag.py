@@ -189,3 +189,18 @@ def test_mirrored_display_does_not_swap_sides(scene):
         centre_x = 800 - 1 - 400 if mirror else 400
         assert (xs.mean() < centre_x) == mirror and (xl.mean() > centre_x) == mirror
         assert ys.mean() < yl.mean()  # the right half is the higher one
+
+
+def test_a_failing_marker_search_does_not_end_the_stream(scene, monkeypatch):
+    from vidgait.live import tag as live_tag
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("corrupt frame")
+
+    monkeypatch.setattr(live_tag, "detect_tags", broken)
+    with LiveProcessor(LiveConfig(), pose=WalkerPose(scene.seq, keep_frames=False),
+                       threaded=False) as proc:
+        for i in range(3):
+            proc.process(scene.frame(i), scene.t[i] * 1000.0)
+        snap = proc.snapshot()
+    assert snap.frames_processed == 3 and snap.pelvis.status == "not_searched"

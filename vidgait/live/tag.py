@@ -25,6 +25,7 @@ Nothing is interpolated: a frame without a measurement has no obliquity.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import deque
@@ -40,6 +41,8 @@ from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.marker.track import MIN_SEEN_SHARE, hip_box, reject_jumps
 from vidgait.pose.tracking import Candidate
 from vidgait.sequence import TAG_STATUS, MarkerTrack
+
+log = logging.getLogger(__name__)
 
 #: the "Set level" capture, s of stream time (a practical choice: long enough for a median over
 #: ~20-45 frames, short enough for a patient to stand still)
@@ -300,7 +303,11 @@ def look(tag: LiveTag | None, rgb: np.ndarray, person: Candidate | None, t_s: fl
     """
     if tag is None:
         return None, PelvisReading(t_s=t_s)
-    return tag.look(rgb, None if person is None else person.image, t_s)
+    try:
+        return tag.look(rgb, None if person is None else person.image, t_s)
+    except Exception:  # a bad frame must not end the stream
+        log.exception("pelvis marker search failed")
+        return None, PelvisReading(status="not_searched", t_s=t_s)
 
 
 def marker_track(rows: Sequence[TagRow | None], t: np.ndarray) -> MarkerTrack | None:
