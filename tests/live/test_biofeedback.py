@@ -66,9 +66,8 @@ def test_band():
 
 
 def test_default_bands_are_the_norms_biofeedback_targets():
-    # the pelvic drop's target band waits in the norms for the live pelvis marker
     assert DEFAULT_BANDS is BIOFEEDBACK_TARGETS
-    assert set(DEFAULT_BANDS) - set(METRICS) == {"pelvic_drop_deg"}
+    assert set(DEFAULT_BANDS) == set(METRICS)  # the pelvic drop's too (with the marker)
     fb = Biofeedback(KNEE_PEAK)
     assert fb.band is BIOFEEDBACK_TARGETS[KNEE_PEAK] and band_text(fb.band) == "> 50"
     assert Biofeedback().band is ANY and Biofeedback().update([_sv("left", 1.0, 3.0)], 9.0) == []
@@ -117,13 +116,10 @@ def test_knee_peaks_and_step_times_are_the_cores_per_stride_values():
 
 
 def test_biofeedback_on_a_trendelenburg_walker():
-    """No pelvic-drop biofeedback from the hip landmarks (it needs the pelvis marker): not
-    offered, and a Trendelenburg walker's strides carry no pelvic drop; biofeedback on another
-    metric still counts each stride of the front walk once.
+    """No pelvic-drop biofeedback from the hip landmarks (it needs the pelvis marker): a
+    Trendelenburg walker's strides without the marker carry no pelvic drop; biofeedback on
+    another metric still counts each stride of the front walk once.
     """
-    assert "pelvic_drop_deg" not in METRICS
-    with pytest.raises(ValueError):
-        Biofeedback("pelvic_drop_deg")
     truth, seq = front_walker(drop=10.0)
     assert all("pelvic_drop_deg" not in v.values for v in stride_values(seq))
     true_strides = sum(len(truth.events[s]["heel_strike_s"]) - 1 for s in ("left", "right"))

@@ -62,3 +62,23 @@ def test_overlay_says_the_pelvic_drop_needs_the_marker():
     assert "Pelvic drop" not in "\n".join(metric_lines(base))  # e.g. a side view: nothing
     shown = metric_lines(dataclasses.replace(base, pelvic_drop_deg={"left": 3.0, "right": 9.0}))
     assert "Pelvic drop L 3.0 / R 9.0 deg" in shown
+
+
+def test_overlay_shows_the_markers_pelvic_drop_its_level_and_its_quality():
+    from vidgait.live.biofeedback import Biofeedback
+
+    base = RollingMetrics(cadence_steps_per_min=105.0, view="away")
+    shown = metric_lines(dataclasses.replace(base, pelvic_drop_deg={"left": 4.3, "right": 10.2},
+                                             pelvic_zero="level", marker_seen_share=1.0))
+    assert "Pelvic drop L 4.3 / R 10.2 deg (level set standing)" in shown
+    rare = metric_lines(dataclasses.replace(base, pelvic_zero="walk_mean",
+                                            marker_seen_share=0.62))
+    assert "Pelvic drop: marker measured in 62 % of the walk (80 % needed)" in rare
+    fb = Biofeedback("pelvic_drop_deg")
+    fb.update([], 10.0, no_marker=True)
+    assert fb.state.needs_marker
+    fb.update([], 10.0, no_marker=False)
+    assert not fb.state.needs_marker
+    other = Biofeedback("cadence_steps_per_min")  # needs no marker
+    other.update([], 1.0, no_marker=True)
+    assert not other.state.needs_marker

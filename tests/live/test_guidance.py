@@ -79,7 +79,9 @@ def test_several_people_and_wrong_view(front_seq):
     codes = [a.code for a in frame_advice([c, other], c, 640, 640, 120.0,
                                           metric="knee_peak_swing_flexion_deg", view="toward")]
     assert codes == ["several_people", "wrong_view"]
-    assert "pelvic_drop_deg" not in METRIC_VIEWS  # no live pelvic drop without the marker
+    assert METRIC_VIEWS["pelvic_drop_deg"] == ("away",)  # the marker, filmed from behind
+    assert view_advice("pelvic_drop_deg", "away") == []
+    assert "from behind" in view_advice("pelvic_drop_deg", "toward")[0].text
     assert view_advice("knee_peak_swing_flexion_deg", "side") == []
     assert view_advice("knee_peak_swing_flexion_deg", "away")[0].code == "wrong_view"
     assert view_advice("step_time_asymmetry_pct", "oblique") == []

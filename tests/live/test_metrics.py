@@ -150,3 +150,30 @@ def test_panel_step_times_are_the_cores_per_stride_step_times():
         assert m.knee_peak_swing_flexion_deg[s] == pytest.approx(peaks.mean(), rel=1e-12)
     assert m.step_time_si_pct == pytest.approx(
         symmetry_index(m.step_time_s["left"], m.step_time_s["right"]))
+
+
+def test_the_markers_pelvic_drop_moves_exactly_with_the_level_set_live():
+    """The panel's pelvic drop with the marker is the core's; with a level set on the live page
+    each side's value moves by the difference of the two zeros (the left side's down when the
+    level is higher, the right side's up): the same per-stride maxima on a shifted series.
+    """
+    from tests.helpers import rear_with_marker
+    from vidgait.synth import GaitParams
+
+    walk, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away",
+                                            trendelenburg_side="left", pelvic_drop_deg=8.0),
+                                 noise_px=1.0, mount_roll=2.0)
+    a = analyze(seq)
+    core = rolling_metrics(seq, analysis=a)
+    assert core.pelvic_zero == "walk_mean" and core.marker_seen_share == 1.0
+    for s in ("left", "right"):
+        assert core.pelvic_drop_deg[s] == a.value("pelvis", s, "pelvic_drop_deg")
+    live = rolling_metrics(seq, analysis=a, level_deg=2.0)  # the mounting roll, set standing
+    shift = a.marker.zero_offset_deg - 2.0
+    assert live.pelvic_zero == "level"
+    assert live.pelvic_drop_deg["left"] == pytest.approx(core.pelvic_drop_deg["left"] + shift)
+    assert live.pelvic_drop_deg["right"] == pytest.approx(core.pelvic_drop_deg["right"] - shift)
+    truth = {s: walk.summary[s]["pelvic_drop_deg"] for s in ("left", "right")}
+    for s in ("left", "right"):  # the walk's mean had shrunk the difference; the level does not
+        assert abs(live.pelvic_drop_deg[s] - truth[s]) < abs(core.pelvic_drop_deg[s] - truth[s])
+        assert live.pelvic_drop_deg[s] == pytest.approx(truth[s], abs=0.6)

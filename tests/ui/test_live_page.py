@@ -86,3 +86,52 @@ def test_limp_cell_of_the_page_is_short():
     assert _limp_cell(RollingMetrics(limp_verdict="collecting", strides_needed=5,
                                      strides_per_side={"left": 4, "right": 2})) == (
         "2/5", "strides collected")
+
+
+def _pelvis_panel() -> None:
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    import streamlit as st
+
+    from vidgait.live.biofeedback import Biofeedback
+    from vidgait.live.config import LiveConfig
+    from vidgait.live.metrics import RollingMetrics
+    from vidgait.live.snapshot import LiveSnapshot
+    from vidgait.live.tag import PelvisReading
+    from vidgait.ui.live_page import _Holder, _recording, show_snapshot
+
+    fb = Biofeedback("pelvic_drop_deg")
+    fb.update([], 10.0, no_marker=True)
+    show_snapshot(LiveSnapshot(
+        pelvis=PelvisReading(status="measured", obliquity_deg=-2.34, zero="level", level_deg=3.0,
+                             centre_px=(10.0, 10.0), side_px=60.0, seen_share=0.9),
+        metrics=dataclasses.replace(RollingMetrics(cadence_steps_per_min=105.0, view="away"),
+                                    marker_seen_share=0.62, pelvic_zero="walk_mean"),
+        feedback=fb.state))
+
+    class _Proc:  # the page's processor, as far as the buttons use it
+        config = LiveConfig()
+        recording = False
+
+        def set_level(self) -> None:
+            st.session_state["levelled"] = True
+
+    _recording(_Holder(processor=_Proc()), Path(tempfile.gettempdir()), None)
+
+
+def test_the_live_panel_shows_the_markers_obliquity_and_sets_the_level():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_pelvis_panel).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Pelvic obliquity (deg)"] == "L up 2.3"  # the patient's left side is up
+    assert metrics["Level"] == "set standing" and metrics["Marker seen (%)"] == "90"
+    captions = " ".join(c.value for c in at.caption)
+    assert "measured in 62 % of the walk (80 % needed)" in captions
+    assert "Pelvic drop biofeedback: needs the pelvis marker" in captions
+    assert "levelled" not in at.session_state
+    at.button(key="live_set_level").click().run()
+    assert at.session_state["levelled"]

@@ -149,8 +149,9 @@ def _cmd_live(args: argparse.Namespace) -> int:
     last_print = -1.0
     with native_logs_aside(args.verbose):
         try:
-            for out in run_camera(source, config=LiveConfig(model=args.model),
-                                  seconds=args.seconds, record_to=args.record):
+            config = LiveConfig(model=args.model, marker_size_mm=args.marker_size_mm)
+            for out in run_camera(source, config=config, seconds=args.seconds,
+                                  record_to=args.record):
                 if args.overlay:
                     if writer is None:
                         h, w = out.overlay.shape[:2]
@@ -171,7 +172,7 @@ def _cmd_live(args: argparse.Namespace) -> int:
 
 def _live_line(snap: object) -> str:
     """One status line of a live snapshot: time, fps, view, cadence, knees, pelvis, advice."""
-    m = snap.metrics
+    m, p = snap.metrics, snap.pelvis
 
     def f(v: float, unit: str = "") -> str:
         return "-" if v is None or v != v else f"{v:.0f}{unit}"
@@ -183,7 +184,9 @@ def _live_line(snap: object) -> str:
             f"cadence={f(m.cadence_steps_per_min)} limp={m.limp_verdict}"
             f"{'(' + m.limp_side + ')' if m.limp_side else ''} "
             f"knee L/R={f(m.knee_peak_swing_flexion_deg.get('left'))}/"
-            f"{f(m.knee_peak_swing_flexion_deg.get('right'))} pelvic drop L/R={drop} {advice}")
+            f"{f(m.knee_peak_swing_flexion_deg.get('right'))} pelvic drop L/R={drop}"
+            + (f" obliquity={p.obliquity_deg:+.1f}" if p.measured else
+               f" marker={p.status}" if p.seen_share else "") + f" {advice}")
 
 
 def _cmd_lan_cert(args: argparse.Namespace) -> int:
@@ -322,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--seconds", type=float, help="stop after this many seconds of stream")
     lv.add_argument("--record", help="record the raw frames to this .mp4 for a full analysis")
     lv.add_argument("--overlay", help="also write the live overlay to this .mp4")
+    lv.add_argument("--marker-size-mm", type=float, default=DEFAULT_SIZE_MM,
+                    help="black square of the printed pelvis marker, mm (obliquity shown live)")
     lv.set_defaults(func=_cmd_live)
 
     lc = sub.add_parser("lan-cert", help="make a self-signed HTTPS certificate so that browsers "

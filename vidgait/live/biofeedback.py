@@ -11,37 +11,54 @@ definition per metric. Per stride of side S (from S's heel strike to its next on
 * ``knee_peak_swing_flexion_deg``: the core's swing-phase knee peak of the stride (toe off to
   next heel strike; NaN for a stride with interpolated frames in swing), degrees (side view).
 * ``cadence_steps_per_min``: 120 / the core's stride time.
+* ``pelvic_drop_deg``: only with the pelvis marker, filmed from behind (the hip landmarks do not
+  follow the pelvis, docs/accuracy.md). Its strides are the core's marker strides: from one
+  contact of S to the next (:attr:`~vidgait.kinematics.sacrum.SacralPelvis.steps`, contacts
+  from the sacrum's motion), and the value is how far S's hemipelvis falls below level during
+  the other leg's single stance (from the other side's contact to S's next one), on the core's
+  zeroed, low-passed obliquity (:attr:`~vidgait.kinematics.sacrum.SacralPelvis.obliquity_deg`),
+  the largest fall in that step: the core's own per-stride maxima, whose median is its
+  ``pelvic_drop_deg``; relative to the level set on the live page when one was set. A stride
+  with a frame without the marker in that step has no value (never interpolated).
 
 Target bands are :class:`vidgait.norms.Range` values; the defaults are
-:data:`vidgait.norms.BIOFEEDBACK_TARGETS`.
-
-No pelvic-drop biofeedback: it needs the pelvis marker, which the live page does not read yet
-(the hip landmarks do not follow the pelvis, docs/accuracy.md); its target band stays in the
-norms for it.
+:data:`vidgait.norms.BIOFEEDBACK_TARGETS` (pelvic drop: "keep the pelvis level", < 5 deg).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from vidgait.kinematics import GaitAnalysis, analyze
 from vidgait.kinematics.conventions import other
 from vidgait.kinematics.limp import symmetry_index
-from vidgait.live.metrics import KNEE_PEAK, SIDES, core_stride_values, settled_strides
+from vidgait.live.metrics import (
+    KNEE_PEAK,
+    SIDES,
+    core_stride_values,
+    pelvic_drop_shift,
+    settled_strides,
+)
 from vidgait.norms import BIOFEEDBACK_TARGETS, CLINICIAN_TARGET, Range
 from vidgait.sequence import PoseSequence
 
+#: the pelvic drop, from the pelvis marker only
+PELVIC_DROP = "pelvic_drop_deg"
 #: biofeedback metrics: name -> (label for the overlay, unit)
 METRICS: dict[str, tuple[str, str]] = {
     "step_time_asymmetry_pct": ("Step-time asymmetry", "%"),
     KNEE_PEAK: ("Knee peak flexion", "deg"),
     "cadence_steps_per_min": ("Cadence", "steps/min"),
+    PELVIC_DROP: ("Pelvic drop", "deg"),
 }
+#: the metrics every stride of the landmarks' passes carries (the pelvic drop needs the marker)
+LANDMARK_METRICS = tuple(m for m in METRICS if m != PELVIC_DROP)
 
-#: default target bands (:data:`vidgait.norms.BIOFEEDBACK_TARGETS`; its pelvic drop band waits for
-#: the live pelvis marker)
+#: default target bands (:data:`vidgait.norms.BIOFEEDBACK_TARGETS`)
 DEFAULT_BANDS: dict[str, Range] = BIOFEEDBACK_TARGETS
 
 #: a band that holds every value (biofeedback off, or no bound given)
@@ -105,7 +122,9 @@ class StrideValue:
     view : str
         View of the pass the stride belongs to.
     values : dict str -> float
-        Metric name (see :data:`METRICS`) -> value in its unit; NaN when not measurable.
+        Metric name (see :data:`METRICS`) -> value in its unit; NaN when not measurable; a
+        metric the stride does not carry is absent (the landmark strides carry
+        :data:`LANDMARK_METRICS`, the marker's strides only :data:`PELVIC_DROP`).
     """
 
     side: str
@@ -115,9 +134,10 @@ class StrideValue:
     values: dict[str, float]
 
 
-def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
-                  ) -> list[StrideValue]:
-    """Biofeedback values of every settled accepted stride in a window, in time order.
+def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None,
+                  level_deg: float | None = None) -> list[StrideValue]:
+    """Biofeedback values of every settled accepted stride in a window, in time order: the
+    landmark passes' strides, and the pelvis marker's (:func:`marker_stride_values`).
 
     Parameters
     ----------
@@ -125,6 +145,9 @@ def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         The rolling window.
     analysis : GaitAnalysis, optional
         ``analyze(seq)`` when already computed (it is then not run again).
+    level_deg : float, optional
+        The pelvis marker's roll set as level on the live page, deg (the pelvic drop is then
+        relative to it).
 
     Returns
     -------
@@ -137,7 +160,7 @@ def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         step_from = {(st.side, st.hs): row["step_time_s"] for st, row in core.items()}
         for st in settled_strides(r.strides, float(seq.t[-1])):
             row = core[st]
-            values = dict.fromkeys(METRICS, math.nan)
+            values = dict.fromkeys(LANDMARK_METRICS, math.nan)
             values["cadence_steps_per_min"] = 120.0 / row["stride_time_s"]
             steps = {st.side: row["step_time_s"],
                      other(st.side): step_from.get((other(st.side), st.prev_opp_hs), math.nan)}
@@ -145,7 +168,64 @@ def stride_values(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
                                                                    steps["right"]))
             values[KNEE_PEAK] = row[KNEE_PEAK]
             out.append(StrideValue(st.side, st.hs, st.next_hs, r.view, values))
+    out += marker_stride_values(a, float(seq.t[-1]), level_deg)
     return sorted(out, key=lambda v: v.hs_s)
+
+
+def marker_stride_values(a: GaitAnalysis, t_end: float, level_deg: float | None = None
+                         ) -> list[StrideValue]:
+    """The pelvic drop of each settled stride of the pelvis marker (see the module notes).
+
+    A stride of S runs from a contact of S to its next one in the same unbroken run of
+    contacts; it is settled when it ends at least 0.6 median stride before ``t_end`` (as the
+    landmark strides, :func:`~vidgait.live.metrics.settled_strides`).
+
+    Parameters
+    ----------
+    a : GaitAnalysis
+        The window's analysis (its :attr:`~vidgait.kinematics.analysis.GaitAnalysis.marker`).
+    t_end : float
+        The window's end, s.
+    level_deg : float, optional
+        The tag's roll set as level, deg (None: the core's zero).
+
+    Returns
+    -------
+    list of StrideValue
+        ``values`` holds :data:`PELVIC_DROP` only (deg; NaN when a frame of the step lacks the
+        marker); empty without the marker's contacts.
+    """
+    m = a.marker
+    if m is None or m.steps is None:
+        return []
+    y = m.obliquity_deg + pelvic_drop_shift(a, level_deg)
+    c, sides, run = m.steps.contacts_s, m.steps.sides, m.steps.run
+    ks = [k for k in range(len(c) - 2) if run[k] == run[k + 2] and sides[k] == sides[k + 2]]
+    if not ks:
+        return []
+    med = float(np.median([c[k + 2] - c[k] for k in ks]))
+    out = []
+    for k in ks:
+        if c[k + 2] > t_end - 0.6 * med:
+            continue
+        seg = y[(m.t >= c[k + 1]) & (m.t <= c[k + 2])]
+        sign = 1.0 if sides[k] == "left" else -1.0  # + obliquity: the right side up
+        ok = seg.size >= 3 and bool(np.isfinite(seg).all())
+        out.append(StrideValue(sides[k], float(c[k]), float(c[k + 2]), "away",
+                               {PELVIC_DROP: float(np.max(sign * seg)) if ok else math.nan}))
+    return out
+
+
+def marker_missing(a: GaitAnalysis) -> bool:
+    """True when the window gives no pelvic drop per stride: no pelvis marker filmed from
+    behind, or seen too rarely for the core to find contacts with it.
+
+    Parameters
+    ----------
+    a : GaitAnalysis
+        The window's analysis.
+    """
+    return a.marker is None or a.marker.steps is None
 
 
 @dataclass(frozen=True)
@@ -164,6 +244,11 @@ class FeedbackState:
         Whether that stride was in the band (None before the first).
     in_band, total : int
         Counted strides in the band, and all counted strides with a value.
+    last_side : {"left", "right"} or None
+        The side of the latest counted stride.
+    needs_marker : bool
+        The metric is the pelvic drop and the latest window had no pelvis marker filmed from
+        behind (nothing can be counted).
     """
 
     metric: str | None = None
@@ -172,6 +257,8 @@ class FeedbackState:
     last_in_band: bool | None = None
     in_band: int = 0
     total: int = 0
+    last_side: str | None = None
+    needs_marker: bool = False
 
 
 class Biofeedback:
@@ -216,15 +303,19 @@ class Biofeedback:
     def _is_new(self, v: StrideValue) -> bool:
         return all(abs(v.hs_s - h) >= self.same_stride_s for h in self._seen[v.side])
 
-    def update(self, strides: Iterable[StrideValue], window_end_s: float) -> list[StrideValue]:
+    def update(self, strides: Iterable[StrideValue], window_end_s: float, *,
+               no_marker: bool = False) -> list[StrideValue]:
         """Count the strides not seen before; returns the newly counted ones.
 
         Parameters
         ----------
         strides : iterable of StrideValue
-            Strides of the latest window.
+            Strides of the latest window (those that do not carry the metric are ignored).
         window_end_s : float
             Stream time of the window's last frame, s.
+        no_marker : bool
+            The window has no pelvis marker filmed from behind (:func:`marker_missing`):
+            shown as ``needs_marker`` when the metric is the pelvic drop.
 
         Returns
         -------
@@ -236,6 +327,8 @@ class Biofeedback:
         counted = []
         st = self._state
         for v in sorted(strides, key=lambda x: x.hs_s):
+            if self.metric not in v.values:
+                continue
             if v.next_hs_s > window_end_s - self.settle_s or not self._is_new(v):
                 continue
             self._seen[v.side].append(v.hs_s)
@@ -245,11 +338,12 @@ class Biofeedback:
                 continue
             ok = in_band(self.band, value)
             st = FeedbackState(self.metric, self.band, value, ok, st.in_band + int(ok),
-                               st.total + 1)
+                               st.total + 1, v.side)
             counted.append(v)
-        self._state = st
+        self._state = replace(st, needs_marker=no_marker and self.metric == PELVIC_DROP)
         return counted
 
 
-__all__ = ["ANY", "DEFAULT_BANDS", "METRICS", "Biofeedback", "FeedbackState", "StrideValue",
-           "band_text", "in_band", "stride_values", "target_band"]
+__all__ = ["ANY", "DEFAULT_BANDS", "LANDMARK_METRICS", "METRICS", "PELVIC_DROP", "Biofeedback",
+           "FeedbackState", "StrideValue", "band_text", "in_band", "marker_missing",
+           "marker_stride_values", "stride_values", "target_band"]

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from vidgait.marker.layout import DEFAULT_SIZE_MM
 from vidgait.norms import Range
 from vidgait.pose.tracking import Candidate
 
@@ -73,6 +74,13 @@ class LiveConfig:
         anybody is found on the full frame; while nobody is, a person just lost is looked for
         around their last position (1 extra detection per frame, for up to 1 s), else every
         fifth frame is searched in tiles (3 extra detections).
+    marker : bool
+        Look for the pelvis marker (AprilTag 36h11 id 0 on the sacrum) around the followed
+        person's hips in every processed frame (:mod:`vidgait.live.tag`): pelvic obliquity in
+        real time, the marker's pelvic drop in the panel and as biofeedback. Costs a few ms
+        per frame (docs/live.md).
+    marker_size_mm : float
+        The printed marker's black square, mm (what ``vidgait marker`` printed).
     """
 
     model: str | None = None
@@ -86,6 +94,8 @@ class LiveConfig:
     band: Range | None = None
     mirror_display: bool = False
     crops: bool = False
+    marker: bool = True
+    marker_size_mm: float = DEFAULT_SIZE_MM
 
 
 def choose_model(name: str | None) -> tuple[Path, str]:

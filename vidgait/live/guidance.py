@@ -72,6 +72,7 @@ METRIC_VIEWS: dict[str, tuple[str, ...] | None] = {
     "knee_peak_swing_flexion_deg": ("side",),
     "step_time_asymmetry_pct": None,
     "cadence_steps_per_min": None,
+    "pelvic_drop_deg": ("away",),  # the pelvis marker on the sacrum, filmed from behind
 }
 
 Level = Literal["error", "warning"]
@@ -228,8 +229,9 @@ def view_advice(metric: str | None, view: str | None) -> list[Advice]:
     need = METRIC_VIEWS.get(metric)
     if need is None or view in need:
         return []
-    want = "a side view (walk across)" if need == ("side",) else (
-        "a front or back view (walk toward or away)")
+    want = {("side",): "a side view (walk across)",
+            ("away",): "the pelvis marker filmed from behind (walk away)"}.get(
+        need, "a front or back view (walk toward or away)")
     label = metric.replace("_deg", "").replace("_pct", "").replace("_", " ")
     return [Advice("wrong_view", f"{label.capitalize()} needs {want}", "warning")]
 

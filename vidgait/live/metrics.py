@@ -18,8 +18,12 @@ wait for strides of both sides):
   strides of S, and their symmetry index, %;
 * knee peak per side, degrees: the core's mean per-stride swing peak
   (``knee_peak_swing_flexion_deg``, side view);
-* pelvic drop per side, degrees: the core's (front/back view with the pelvis marker; from the
-  hip landmarks the core gives none, ``pelvic_drop_needs_marker``);
+* pelvic drop per side, degrees: the core's (a walk away from the camera with the pelvis marker,
+  :class:`~vidgait.kinematics.sacrum.SacralPelvis`; from the hip landmarks the core gives none,
+  ``pelvic_drop_needs_marker``), with the marker's seen share; when a level was set on the live
+  page (:meth:`vidgait.live.tag.LiveTag.set_level`) the core's values are taken relative to that
+  level instead of the core's own zero (each stride's largest fall moves by the difference of
+  the two zeros, so this is exact, :func:`pelvic_drop_shift`);
 * limp: the core's stance-time verdict, which needs :data:`~vidgait.kinematics.limp.MIN_STRIDES`
   strides per side; until then the verdict is ``"collecting"`` with the count per side.
 """
@@ -82,6 +86,13 @@ class RollingMetrics:
     pelvic_drop_needs_marker : bool
         The window has a front/back pass, but its pelvic drop needs the pelvis marker (the
         core's ``"marker_needed"``: the hip landmarks do not follow the pelvis).
+    pelvic_zero : {"level", "standing", "walk_mean"} or None
+        What level means for the marker's pelvic drop: the level set on the live page, the
+        patient standing still at the window's start, or the mean obliquity over the window's
+        walk (None without the marker).
+    marker_seen_share : float
+        Share of the window's walking frames with the marker measured (0..1; the core needs
+        :data:`~vidgait.kinematics.sacrum.MIN_SEEN_SHARE`); NaN without the marker.
     knee_peak_swing_flexion_deg : dict side -> float
         The core's mean per-stride swing knee peak per side (side view), degrees; NaN otherwise.
     strides : int
@@ -104,6 +115,8 @@ class RollingMetrics:
     limp_side: Literal["left", "right"] | None = None
     pelvic_drop_deg: dict[str, float] = field(default_factory=_nan_sides)
     pelvic_drop_needs_marker: bool = False
+    pelvic_zero: Literal["level", "standing", "walk_mean"] | None = None
+    marker_seen_share: float = float("nan")
     knee_peak_swing_flexion_deg: dict[str, float] = field(default_factory=_nan_sides)
     strides: int = 0
     strides_per_side: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIDES, 0))
@@ -200,8 +213,25 @@ def settled_strides(strides: list[Stride], t_end: float) -> list[Stride]:
     return [st for st, ok in zip(settled, typical, strict=True) if ok]
 
 
-def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
-                    ) -> RollingMetrics:
+def pelvic_drop_shift(a: GaitAnalysis, level_deg: float | None) -> float:
+    """What to add to the marker's right-side-up obliquity (and to the left side's drop; the
+    right side's moves the other way) to take it relative to ``level_deg`` instead of the
+    core's zero, deg: 0 without a level or without the marker.
+
+    Parameters
+    ----------
+    a : GaitAnalysis
+        The window's analysis.
+    level_deg : float or None
+        The tag's roll set as level on the live page, deg (None or NaN: none).
+    """
+    if a.marker is None or level_deg is None or not math.isfinite(level_deg):
+        return 0.0
+    return a.marker.zero_offset_deg - level_deg
+
+
+def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None,
+                    level_deg: float | None = None) -> RollingMetrics:
     """Panel figures of a window, from the kinematics core (see the module notes).
 
     Parameters
@@ -210,6 +240,9 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         The rolling window (stream times in seconds).
     analysis : GaitAnalysis, optional
         ``analyze(seq)`` when already computed (it is then not run again).
+    level_deg : float, optional
+        The pelvis marker's roll set as level on the live page, deg; the marker's pelvic drop
+        is then relative to it.
 
     Returns
     -------
@@ -226,6 +259,9 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
     si = (symmetry_index(step["left"], step["right"])
           if all(math.isfinite(v) for v in step.values()) else float("nan"))
     per_side = {s: sum(st.side == s for st in strides) for s in SIDES}
+    shift = pelvic_drop_shift(a, level_deg)
+    m = a.marker
+    levelled = level_deg is not None and math.isfinite(level_deg)
     verdict: LimpVerdict = a.limp.verdict
     if verdict == "not measurable" and strides and min(per_side.values()) < MIN_STRIDES:
         verdict = "collecting"
@@ -234,10 +270,13 @@ def rolling_metrics(seq: PoseSequence, *, analysis: GaitAnalysis | None = None
         cadence_steps_per_min=cadence(stride_metrics(strides)),
         step_time_s=step, step_time_si_pct=si,
         limp_verdict=verdict, limp_side=a.limp.suspected_painful_side,
-        pelvic_drop_deg={s: a.value("pelvis", s, "pelvic_drop_deg") for s in SIDES},
+        pelvic_drop_deg={s: a.value("pelvis", s, "pelvic_drop_deg")
+                         + (shift if s == "left" else -shift) for s in SIDES},
         pelvic_drop_needs_marker=isinstance(
             why := a.measure("pelvis", "left", "pelvic_drop_deg"), NotMeasurable)
         and why.reason == "marker_needed",
+        pelvic_zero=None if m is None else "level" if levelled else m.zero,
+        marker_seen_share=math.nan if m is None else m.seen_share,
         knee_peak_swing_flexion_deg={s: a.value("kinematics", s, KNEE_PEAK) for s in SIDES},
         strides=sum(len(r.strides) for r in a.pass_results),
         strides_per_side=per_side, notices=a.notices)
@@ -255,4 +294,4 @@ def _latest_view(passes: tuple[PassInfo, ...]) -> str | None:
 
 
 __all__ = ["KNEE_PEAK", "LimpVerdict", "RollingMetrics", "core_stride_values",
-           "rolling_metrics", "settled_strides"]
+           "pelvic_drop_shift", "rolling_metrics", "settled_strides"]

@@ -7,7 +7,8 @@ milliseconds; the processor composes
 1. the pose model on the frame (MediaPipe, ``num_poses`` people so bystanders are seen; the
    crop fallback of :mod:`vidgait.pose.crops` when ``crops`` is on),
 2. the follower of one person (:class:`~vidgait.live.follow.Follower`),
-3. the rolling landmark window of that person (:class:`~vidgait.live.window.LandmarkWindow`),
+3. the pelvis marker around that person's hips, pelvic obliquity at once (:mod:`vidgait.live.tag`),
+   and the rolling landmark window of that person (:class:`~vidgait.live.window.LandmarkWindow`),
 4. every ``update_every_s`` seconds of stream time (``warmup_update_every_s`` until the first
    figures), ONE analysis of the window by the kinematics core, from which the panel metrics
    (:mod:`vidgait.live.metrics`) and the per-stride biofeedback (:mod:`vidgait.live.biofeedback`)
@@ -49,7 +50,7 @@ import numpy as np
 
 from vidgait.findings.words import notice_text
 from vidgait.kinematics import analyze
-from vidgait.live.biofeedback import Biofeedback, stride_values
+from vidgait.live.biofeedback import Biofeedback, marker_missing, stride_values
 from vidgait.live.config import LiveConfig, PoseDetector, choose_model
 from vidgait.live.crops import LiveCrops
 from vidgait.live.draw import draw_overlay
@@ -59,6 +60,7 @@ from vidgait.live.metrics import RollingMetrics, rolling_metrics
 from vidgait.live.pacing import Pacer, StreamStats
 from vidgait.live.recorder import Recorder, RecordingInfo
 from vidgait.live.snapshot import LiveSnapshot
+from vidgait.live.tag import LEVEL_S, LiveTag, look
 from vidgait.live.window import LandmarkWindow
 from vidgait.norms import Range
 from vidgait.pose.crops import CropDetector
@@ -122,6 +124,7 @@ class LiveProcessor:
         self._follower = Follower()
         self._several: deque[bool] = deque(maxlen=SEVERAL_PEOPLE_FRAMES[1])
         self._window = LandmarkWindow(config.window_s)
+        self._tag = LiveTag(config.marker_size_mm, config.window_s) if config.marker else None
         self._feedback = Biofeedback(config.metric, config.band)
         self._stats = StreamStats()
         self._pacer = Pacer()
@@ -230,6 +233,18 @@ class LiveProcessor:
         with self._lock:
             self._feedback = fb
             self._snap = replace(self._snap, feedback=fb.state)
+
+    def set_level(self, duration_s: float = LEVEL_S) -> None:
+        """Take the pelvis marker's level from the next ``duration_s`` s (patient standing
+        still); until then obliquity is relative to the window's mean (:mod:`vidgait.live.tag`).
+
+        Parameters
+        ----------
+        duration_s : float
+            Length of the capture, s of stream time.
+        """
+        if self._tag is not None:
+            self._tag.set_level(duration_s)
 
     def set_mirror(self, mirror: bool) -> None:
         """Mirror the DISPLAYED overlay (selfie preview); the analysis is unaffected.
@@ -366,7 +381,9 @@ class LiveProcessor:
             cands, error = [], f"pose detection failed: {exc}"
         with self._lock:
             person, people = self._follower.choose(cands, t_s)
-            self._window.add(t_s, person, (w, h))
+        row, pelvis = look(self._tag, rgb, person, t_s)
+        with self._lock:
+            self._window.add(t_s, person, (w, h), row)
             snap = self._snap
             metric = self._feedback.metric
         self._several.append(len(people) > 1)
@@ -376,14 +393,14 @@ class LiveProcessor:
         overlay = draw_overlay(
             rgb, None if person is None else person.image,
             None if person is None else person.visibility, advice, snap.metrics, snap.feedback,
-            mirror=self._mirror, status=self._status(snap))
+            mirror=self._mirror, status=self._status(snap), pelvis=pelvis)
         done = self._clock()
         self._pacer.busy(done - started)
         with self._lock:
             self._overlay = overlay
             self._stats.done.append(done)
             self._stats.latency_ms.append(1000.0 * (done - arrival))
-            self._snap = replace(self._snap, t_s=t_s, people=len(people),
+            self._snap = replace(self._snap, t_s=t_s, people=len(people), pelvis=pelvis,
                                  person_found=person is not None, advice=tuple(advice),
                                  frames_processed=self._snap.frames_processed + 1,
                                  error=error or self._snap.error)
@@ -417,12 +434,12 @@ class LiveProcessor:
                                  found_fraction=seq.detected_fraction)
         if seq.duration_s < self.config.min_window_s or seq.found.sum() < 3:
             return
-        start = self._clock()
+        start, level = self._clock(), self._tag.level_deg if self._tag is not None else None
         try:
             analysis = analyze(seq)
-            metrics = rolling_metrics(seq, analysis=analysis)
-            strides = (stride_values(seq, analysis=analysis) if feedback.metric is not None
-                       else [])
+            metrics = rolling_metrics(seq, analysis=analysis, level_deg=level)
+            strides = (stride_values(seq, analysis=analysis, level_deg=level)
+                       if feedback.metric is not None else [])
         except Exception as exc:  # the core refuses some windows (too short, nobody walking)
             log.debug("metrics update skipped: %s", exc)
             with self._lock:
@@ -434,7 +451,7 @@ class LiveProcessor:
                 else notice_text(metrics.notices[-1]))
         with self._lock:
             if feedback is self._feedback:  # not replaced meanwhile
-                feedback.update(strides, float(seq.t[-1]))
+                feedback.update(strides, float(seq.t[-1]), no_marker=marker_missing(analysis))
             self._snap = replace(self._snap, metrics=metrics, feedback=self._feedback.state,
                                  analysis_ms=1000.0 * (self._clock() - start),
                                  analysis_note=note)

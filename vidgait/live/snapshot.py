@@ -11,6 +11,7 @@ from vidgait.live.biofeedback import FeedbackState
 from vidgait.live.guidance import Advice
 from vidgait.live.metrics import RollingMetrics
 from vidgait.live.recorder import RecordingInfo
+from vidgait.live.tag import PelvisReading
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class LiveSnapshot:
         Mean rate of the analysed frames in the window, frames/s.
     found_fraction : float
         Fraction of the window's frames in which the followed person was found, 0..1.
+    pelvis : PelvisReading
+        The pelvis marker in the latest processed frame: pelvic obliquity (+ = the patient's
+        right side up, deg) and its zero, or why the marker was not measured.
     """
 
     t_s: float = 0.0
@@ -78,6 +82,7 @@ class LiveSnapshot:
     analysis_note: str = ""
     window_fps: float = 0.0
     found_fraction: float = 0.0
+    pelvis: PelvisReading = field(default_factory=PelvisReading)
 
 
 __all__ = ["LiveSnapshot"]

@@ -13,11 +13,16 @@ or the environment variable ``VIDGAIT_ICE_SERVERS`` (JSON list of RTCIceServer d
 
 Sides: the analysed frames are never mirrored; the "mirror preview" option flips only the picture
 sent back to the browser (and the text is drawn unmirrored after the flip).
+
+The pelvis marker (docs/live.md): when it is looked for (on by default), its pelvic obliquity is
+shown on every processed frame, "Set level (stand still)" takes its zero, and the pelvic drop
+becomes a biofeedback metric once the marker is measured from behind.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import threading
@@ -28,11 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from vidgait.findings.words import MARKER_NEEDED_LIVE
-from vidgait.live.biofeedback import DEFAULT_BANDS, METRICS, band_text, target_band
+from vidgait.kinematics.sacrum import MIN_SEEN_SHARE
+from vidgait.live.biofeedback import DEFAULT_BANDS, METRICS, PELVIC_DROP, band_text, target_band
 from vidgait.live.config import LiveConfig
+from vidgait.live.draw import ZERO_WORDS, obliquity_text, tilt_text
 from vidgait.live.metrics import RollingMetrics
 from vidgait.live.processor import LiveProcessor
 from vidgait.live.snapshot import LiveSnapshot
+from vidgait.live.tag import LEVEL_S
+from vidgait.marker.layout import DEFAULT_SIZE_MM, MIN_SIZE_MM, PAPERS, largest_size_mm
 
 ICE_ENV = "VIDGAIT_ICE_SERVERS"
 MODEL_CHOICES = {"auto (lite if installed, else full)": None, "lite": "lite", "full": "full",
@@ -92,7 +101,7 @@ class _Holder:
     """What the page keeps between reruns; the frame callback only touches ``processor``."""
 
     processor: LiveProcessor | None = None
-    model_choice: str | None = None
+    model_choice: tuple[str | None, float | None] | None = None
     clock: StreamClock = field(default_factory=StreamClock)
     error: str | None = None
     last_recording: Path | None = None
@@ -139,19 +148,24 @@ def _holder() -> _Holder:
     return st.session_state[_STATE_KEY]
 
 
-def _ensure_processor(holder: _Holder, choice: str | None, mirror: bool) -> None:
-    """Create (or re-create after a model change) the processor; errors go to ``holder.error``."""
+def _ensure_processor(holder: _Holder, choice: str | None, mirror: bool,
+                      marker_mm: float | None = DEFAULT_SIZE_MM) -> None:
+    """Create (or re-create after a change of model or marker) the processor; errors go to
+    ``holder.error``. ``marker_mm``: the printed pelvis marker's size, mm; None: not looked for.
+    """
     from vidgait.errors import InputError, ModelError
 
-    if holder.processor is not None and holder.model_choice == choice:
+    if holder.processor is not None and holder.model_choice == (choice, marker_mm):
         holder.processor.set_mirror(mirror)
         return
     old, holder.processor = holder.processor, None
     if old is not None:
         old.close()
     try:
-        holder.processor = LiveProcessor(LiveConfig(model=choice, mirror_display=mirror))
-        holder.model_choice, holder.error = choice, None
+        holder.processor = LiveProcessor(LiveConfig(
+            model=choice, mirror_display=mirror, marker=marker_mm is not None,
+            marker_size_mm=marker_mm or DEFAULT_SIZE_MM))
+        holder.model_choice, holder.error = (choice, marker_mm), None
     except (ModelError, InputError) as exc:
         holder.error = str(exc)
 
@@ -165,10 +179,18 @@ def _controls(holder: _Holder) -> None:
         label = st.selectbox("Pose model", list(MODEL_CHOICES), key="live_model")
         mirror = st.checkbox("Mirror the preview (selfie view; numbers keep the patient's sides)",
                              value=False, key="live_mirror")
-        _ensure_processor(holder, MODEL_CHOICES[label], mirror)
+        st.subheader("Pelvis marker")
+        use = st.checkbox("Look for the pelvis marker", value=True, key="live_marker", help=(
+            "The printed marker (Analyse page: \"Print the pelvis marker\") on the sacrum, "
+            "filmed from behind (walking away, or on a treadmill facing away): pelvic "
+            "obliquity on every frame, pelvic drop per side and as biofeedback."))
+        size = st.number_input("Printed marker size (mm, the black square)", value=DEFAULT_SIZE_MM,
+                               min_value=MIN_SIZE_MM, max_value=max(map(largest_size_mm, PAPERS)),
+                               step=5.0, key="live_marker_mm", disabled=not use)
+        _ensure_processor(holder, MODEL_CHOICES[label], mirror, float(size) if use else None)
         st.subheader("Biofeedback")
-        st.caption("No pelvic-drop biofeedback: it needs the pelvis marker, which the Live page "
-                   "does not read yet (the hip points do not follow the pelvis).")
+        st.caption("Pelvic drop needs the pelvis marker, filmed from behind (the hip points do "
+                   "not follow the pelvis); its band: how far a side may drop below level.")
         names = ["off", *METRICS]
         metric = st.selectbox("Metric", names, key="live_metric",
                               format_func=lambda m: "off" if m == "off" else
@@ -189,13 +211,22 @@ def _controls(holder: _Holder) -> None:
 
 def _recording(holder: _Holder, recordings_dir: Path,
                on_analyse: Callable[[Path], None] | None) -> None:
-    """Start/stop recording of the raw frames, and hand a recording over for analysis."""
+    """Start/stop recording of the raw frames, and hand a recording over for analysis; set the
+    pelvis marker's level.
+    """
     import streamlit as st
 
     proc = holder.processor
     if proc is None:
         return
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
+    if proc.config.marker and c4.button(
+            "Set level (stand still)", key="live_set_level",
+            help=f"The patient stands still, upright, weight on both feet, for {LEVEL_S:g} s: "
+                 "the marker's roll then is level (it removes the card's tilt on the sacrum "
+                 "and the camera's). Until then the obliquity is relative to the mean of the "
+                 "last seconds."):
+        proc.set_level()
     if not proc.recording:
         if c1.button("Start recording", key="live_rec_start"):
             name = time.strftime("live-%Y%m%d-%H%M%S.mp4")
@@ -233,6 +264,23 @@ def _limp_cell(m: RollingMetrics) -> tuple[str, str | None]:
     return ("-" if m.limp_verdict == "not measurable" else m.limp_verdict), None
 
 
+def _pelvis_row(snap: LiveSnapshot) -> None:
+    """The pelvis marker's row: obliquity now (patient's sides), what level is, the share of
+    the window's frames with the marker measured; why not, when not.
+    """
+    import streamlit as st
+
+    p = snap.pelvis
+    if p.status == "off" or (p.seen_share == 0 and p.levelling is None
+                             and snap.feedback.metric != PELVIC_DROP):
+        return
+    c = st.columns(4)
+    c[0].metric("Pelvic obliquity (deg)", tilt_text(p.obliquity_deg) if p.measured else "-")
+    c[1].metric("Level", {"level": "set standing", "window_mean": "recent mean"}.get(p.zero, "-"))
+    c[2].metric("Marker seen (%)", f"{100 * p.seen_share:.0f}")
+    st.caption(obliquity_text(p))
+
+
 def show_snapshot(snap: LiveSnapshot) -> None:
     """The metrics panel for one snapshot (patient's left and right).
 
@@ -257,10 +305,20 @@ def show_snapshot(snap: LiveSnapshot) -> None:
     c[1].metric("Pelvic drop R (deg)", _fmt(m.pelvic_drop_deg["right"]))
     c[2].metric("Knee peak L (deg)", _fmt(m.knee_peak_swing_flexion_deg["left"], digits=0))
     c[3].metric("Knee peak R (deg)", _fmt(m.knee_peak_swing_flexion_deg["right"], digits=0))
-    if m.pelvic_drop_needs_marker:
-        st.caption(f"{MARKER_NEEDED_LIVE} (the hip points do not follow the pelvis; the Live "
-                   "page does not read the marker yet).")
+    if math.isfinite(m.marker_seen_share) and m.marker_seen_share < MIN_SEEN_SHARE:
+        st.caption(f"Pelvic drop: the marker was measured in {100 * m.marker_seen_share:.0f} % "
+                   f"of the walk ({100 * MIN_SEEN_SHARE:.0f} % needed): keep it flat on the "
+                   "sacrum, uncovered, facing the camera.")
+    elif m.pelvic_zero:
+        st.caption(f"Pelvic drop from the pelvis marker ({ZERO_WORDS[m.pelvic_zero]}; marker "
+                   f"measured in {100 * m.marker_seen_share:.0f} % of the walk).")
+    elif m.pelvic_drop_needs_marker:
+        st.caption(f"{MARKER_NEEDED_LIVE} (worn on the sacrum, filmed from behind; the hip "
+                   "points do not follow the pelvis).")
+    _pelvis_row(snap)
     fb = snap.feedback
+    if fb.needs_marker:
+        st.caption("Pelvic drop biofeedback: needs the pelvis marker, filmed from behind.")
     if fb.metric is not None:
         label, unit = METRICS[fb.metric]
         st.metric(f"Strides in band ({label} {band_text(fb.band)} {unit})",
@@ -307,8 +365,10 @@ def render(*, on_analyse: Callable[[Path], None] | None = None,
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     st.header("Live assessment")
-    st.caption("Walk across the camera for knee flexion and timing (pelvic drop needs the pelvis "
-               "marker, not read live yet). Left/right are the patient's own sides.")
+    st.caption("Walk across the camera for knee flexion and timing. For pelvic obliquity and "
+               "drop, wear the pelvis marker on the sacrum and film from behind (walking away, "
+               "or on a treadmill facing away), press \"Set level\" while the patient stands "
+               "still. Left/right are the patient's own sides.")
     holder = _holder()
     _controls(holder)
     if holder.error:
