@@ -244,10 +244,16 @@ def test_rear_marker_gives_the_pelvic_drop_and_the_timing(phantom):
     assert g.spatiotemporal.cadence_steps_per_min == pytest.approx(
         truth.summary["cadence_steps_per_min"], rel=0.02)
     assert g.limp.basis == "step_time_s" and g.limp.verdict == "no limp"
+    # MediaPipe took the back for a front: no trunk lean from its mirrored sides (it read
+    # 1.7 / 5.2 deg against a true 1.5 / 1.5 before this refusal)
+    assert "sides_mirrored" in [n.code for n in g.notices]
+    assert g.measure("pelvis", "right", "trunk_lean_over_stance_deg") == NotMeasurable("mirrored")
     rep = build_report(g, [seq], height_cm=170)
     assert rep["pelvis"]["method"] == "marker" and rep["pelvis"]["marker"]["seen_share"] > 0.95
     assert any("Trendelenburg sign on the left side" in x for x in rep["summary"])
-    card = {c.key: c for c in headline_cards(rep)}["pelvic_drop_deg"]
+    cards = {c.key: c for c in headline_cards(rep)}
+    assert cards["limp"].value.startswith("no limp; step time SI")
+    card = cards["pelvic_drop_deg"]
     assert card.value != "needs the pelvis marker" and card.numbers["pelvic_drop_deg_right"] > \
         card.numbers["pelvic_drop_deg_left"]
 

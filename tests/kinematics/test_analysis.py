@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.helpers import film
 from vidgait.errors import ClipTooShortError
 from vidgait.findings.words import NOT_MEASURABLE, limp_explanation, notice_text, trust
-from vidgait.kinematics import NotMeasurable, analyze
+from vidgait.kinematics import Estimate, NotMeasurable, analyze
 from vidgait.kinematics.limp import (
     MIN_STRIDES,
     symmetry_index,
@@ -419,3 +419,32 @@ def test_the_standing_start_zeroes_a_mounting_roll(weak, drop):
     for s in ("left", "right"):
         truth = walk.summary[s]["pelvic_drop_deg"] + (1 if s == "left" else -1) * (level - 3.0)
         assert g.value("pelvis", s, "pelvic_drop_deg") == pytest.approx(truth, abs=1.0)
+
+
+def test_a_back_taken_for_a_front_gives_no_landmark_sides():
+    """From behind MediaPipe often labels the sides as if the patient faced the camera. With the
+    marker on the back facing the camera, a pass the landmarks say faces the camera has its left
+    and right mirrored: trunk lean and the other landmark per-side metrics are refused, the
+    marker's pelvic drop (which needs no leg label) stays.
+    """
+    from dataclasses import replace
+
+    from tests.helpers import rear_with_marker
+    from vidgait.landmarks import MIRROR
+
+    _, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away",
+                                         trendelenburg_side="left", pelvic_drop_deg=6.0),
+                              noise_px=1.5)
+    m = list(MIRROR)
+    swapped = replace(seq, image=seq.image[:, m], world=seq.world[:, m],
+                      visibility=seq.visibility[:, m], presence=seq.presence[:, m])
+    g = analyze(swapped, height_cm=170)
+    assert any(p.facing > 0 for p in g.passes)
+    assert "sides_mirrored" in [n.code for n in g.notices]
+    for s in ("left", "right"):
+        assert g.measure("pelvis", s, "trunk_lean_over_stance_deg") == NotMeasurable("mirrored")
+    assert g.value("pelvis", "right", "pelvic_drop_deg") > g.value("pelvis", "left",
+                                                                   "pelvic_drop_deg") + 1.0
+    plain = analyze(seq, height_cm=170)  # labels right: lean kept
+    assert "sides_mirrored" not in [n.code for n in plain.notices]
+    assert isinstance(plain.measure("pelvis", "left", "trunk_lean_over_stance_deg"), Estimate)

@@ -42,6 +42,8 @@ _REASONS = {
     "marker_needed": MARKER_NEEDED,
     "marker_unseen": "the pelvis marker was measured in too few of the walking frames (see the "
                      "marker quality): keep it flat on the sacrum, uncovered, facing the camera",
+    "mirrored": "the pose model took the patient's back for a front (the pelvis marker on the "
+                "back faces the camera), so its left and right are not the patient's",
 }
 
 
@@ -160,6 +162,10 @@ def notice_text(notice: Notice) -> str:
                               "cadence and step times; stance and swing need a side view)",
         "marker_not_from_behind": "the pelvis marker was seen, but not on a walk away from the "
                                   "camera: film the patient from behind, walking away",
+        "sides_mirrored": "the pose model took the patient's back for a front (the pelvis "
+                          "marker faces the camera): trunk lean, knee valgus and the legs' "
+                          "rotation from its landmarks are not given, as its left and right are "
+                          "swapped",
     }[notice.code]
     return head + text
 

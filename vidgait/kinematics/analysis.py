@@ -218,7 +218,12 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
     method: PelvisMethod | None = None if pelvis_start is None else "landmarks"
     cycles = pool_cycles(results)
     if marker is not None:
-        pelvis, method = with_marker(pelvis, marker), "marker"
+        # the tag on the back faces the camera: a pass the landmarks say faces the camera has
+        # the patient's sides mirrored (MediaPipe takes a back for a front)
+        mirrored = any(r.pelvis is not None and r.info.facing > 0 for r in results)
+        if mirrored:
+            notices.append(Notice("sides_mirrored"))
+        pelvis, method = with_marker(pelvis, marker, mirrored=mirrored), "marker"
         for s in SIDES:  # the pelvis's obliquity is the marker's, never the hip line's
             cycles[s].pop("pelvic_obliquity", None)
             if s in marker.curves:

@@ -182,10 +182,11 @@ def trunk_spatiotemporal(steps: TrunkSteps) -> tuple[Spatiotemporal, dict[str, d
     return Spatiotemporal(cadence(per), sides, none, none), per
 
 
-def with_marker(pelvis: dict[str, SideMetrics], marker: SacralPelvis
-                ) -> dict[str, SideMetrics]:
+def with_marker(pelvis: dict[str, SideMetrics], marker: SacralPelvis, *,
+                mirrored: bool = False) -> dict[str, SideMetrics]:
     """The pelvis block with the marker's pelvic drop and obliquity range (or why not) in place
-    of the landmarks' refusals; trunk lean and the other landmark metrics kept.
+    of the landmarks' refusals; trunk lean and the other landmark metrics kept, or refused when
+    the landmarks' sides are mirrored.
 
     Parameters
     ----------
@@ -193,10 +194,16 @@ def with_marker(pelvis: dict[str, SideMetrics], marker: SacralPelvis
         From :func:`pool_pelvis`.
     marker : SacralPelvis
         The marker's measurement of the same walk.
+    mirrored : bool
+        The pose model took the patient's back (where the marker faces the camera) for a front:
+        its per-side metrics (trunk lean, knee valgus, foot progression, hip rotation) become
+        ``NotMeasurable("mirrored")``.
     """
     out: dict[str, SideMetrics] = {}
     for s in SIDES:
         base = dict(pelvis[s]) if isinstance(pelvis[s], dict) else {}
+        if mirrored:
+            base = dict.fromkeys(base, NotMeasurable("mirrored"))
         m = marker.sides[s]
         out[s] = base | (m if isinstance(m, dict) else
                          {"pelvic_drop_deg": m, "obliquity_range_deg": m})

@@ -27,8 +27,10 @@ View = Literal["side", "toward", "away", "oblique"]
 #: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill"), the
 #: pelvis's own tilt (pelvic drop, obliquity range) needs the pelvis marker because the pose
 #: model's hip points do not follow the pelvis in a front/back view ("marker_needed"), the marker
-#: was seen in too few of the walking frames ("marker_unseen")
-Reason = Literal["view", "no_strides", "treadmill", "marker_needed", "marker_unseen"]
+#: was seen in too few of the walking frames ("marker_unseen"), the pose model took the patient's
+#: back (where the marker faces the camera) for a front, so its left and right are not the
+#: patient's ("mirrored")
+Reason = Literal["view", "no_strides", "treadmill", "marker_needed", "marker_unseen", "mirrored"]
 
 #: where the pelvis metrics come from: the hip and shoulder landmarks ("landmarks": trunk lean,
 #: knee valgus, foot progression and hip rotation, never the pelvis's own tilt) or the printed
@@ -47,7 +49,7 @@ class NotMeasurable:
 
     Attributes
     ----------
-    reason : {"view", "no_strides", "treadmill", "marker_needed", "marker_unseen"}
+    reason : {"view", "no_strides", "treadmill", "marker_needed", "marker_unseen", "mirrored"}
         Why (see :data:`Reason`).
     """
 
@@ -257,7 +259,7 @@ class Refusal:
 
 
 NoticeCode = Literal["swaps_fixed", "no_pass", "timing_from_side", "running", "no_timing",
-                     "timing_from_marker", "marker_not_from_behind"]
+                     "timing_from_marker", "marker_not_from_behind", "sides_mirrored"]
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,8 @@ class Notice:
         the side-view passes only (``timing_from_side``); cadence ``value`` steps/min looks like
         running (``running``); no stride of both sides passed the checks (``no_timing``);
         timing from the contacts the sacral marker's motion gives (``timing_from_marker``);
-        the marker was seen but on no walk away from the camera (``marker_not_from_behind``).
+        the marker was seen but on no walk away from the camera (``marker_not_from_behind``);
+        the pose model took the back the marker is on for a front (``sides_mirrored``).
     value : float
         The number the code refers to (NaN where none).
     clip : int or None

@@ -73,15 +73,17 @@ def _lr(values: dict[str, float | None], unit: str, digits: int = 1) -> str:
 
 def _limp_card(report: dict[str, Any]) -> Card:
     lp = report["limp"]
-    normal = (f"no limp: stance-time symmetry index (SI, {ROBINSON}) within the stride-to-stride "
-              "variability and the timing resolution")
+    step = lp.get("basis") == "step_time_s"  # contacts from the trunk: no stance time
+    what = "step time" if step else "stance"
+    normal = (f"no limp: {'step' if step else 'stance'}-time symmetry index (SI, {ROBINSON}) "
+              "within the stride-to-stride variability and the timing resolution")
     if not lp["measurable"]:
         return Card("limp", "Limp", "not measurable", normal, note=lp.get("explanation", ""))
     if lp["detected"]:
-        text = (f"favours the {lp['favoured_side']} leg; stance SI {fmt(lp['index'])} %, "
+        text = (f"favours the {lp['favoured_side']} leg; {what} SI {fmt(lp['index'])} %, "
                  f"confidence {fmt(lp['confidence'], 2)}")
     else:
-        text = f"no limp; stance SI {fmt(lp['index'])} %"
+        text = f"no limp; {what} SI {fmt(lp['index'])} %"
     return Card("limp", "Limp", text, normal, outside=bool(lp["detected"]),
                 note=lp.get("explanation", ""),
                 numbers={"index": lp["index"], "confidence": lp["confidence"]})

@@ -141,7 +141,10 @@ def _pelvis_trunk(a: GaitAnalysis) -> tuple[m.Pelvis, m.Trunk]:
                       method=a.pelvis_method, reason=None if why is None else why.reason,
                       caution=None, obliquity_range_deg=max(ranges) if ranges else None,
                       marker=_marker(a), **pel)
-    return pelvis, m.Trunk(measurable=lean_ok, note=None if lean_ok else FRONT_NOTE, **trunk)
+    lean_why = a.measure("pelvis", "left", "trunk_lean_over_stance_deg")
+    lean_note = (not_measurable_text(lean_why) if isinstance(lean_why, NotMeasurable)
+                 and lean_why.reason == "mirrored" else FRONT_NOTE)
+    return pelvis, m.Trunk(measurable=lean_ok, note=None if lean_ok else lean_note, **trunk)
 
 
 def _knee_hip(a: GaitAnalysis) -> tuple[m.Knee, m.Hip]:
