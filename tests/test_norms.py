@@ -91,6 +91,9 @@ _ALLOWED_LITERALS = {
     ("render/document.py", 150): "figure resolution, dpi",
     ("marker/sheet.py", 14): "the marker sheet's title font size, pt",
     ("kinematics/view.py", 0.05): "ankle activity below which a person is standing, leg lengths",
+    ("kinematics/floor.py", 0.05): "the floor fit's parameter scale (tangents of tilt)",
+    ("kinematics/footprints.py", 0.05): "half-width of a footprint's averaging window, s",
+    ("kinematics/footprog.py", 0.53): "mid-hip height as a share of standing height (Winter)",
     ("ui/common.py", 0.05): "a share of the progress bar (upload stages)",
     ("ui/simulate_page.py", 0.05): "a share of the progress bar (simulation stages)",
 }

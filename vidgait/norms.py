@@ -206,6 +206,15 @@ CAMERA_ERROR: dict[str, Threshold] = {
     "ankle_dorsiflexion": Threshold(7.0, "deg", "measurement_error", STENUM),
 }
 
+#: the largest uncertainty (1 SD) of ONE stride's foot progression angle that is shown: a
+#: stride's 95 % interval (+-1.96 SD) must fit within the width of the normal range (Schwartz
+#: 2008: -14 to -1.5 deg, toe out negative there), else the value could lie anywhere in it;
+#: strides beyond it are left out and a side without enough others is "not measurable"
+FOOT_PROGRESSION_MAX_SD = Threshold(
+    round((RANGES["foot_progression_deg"].high - RANGES["foot_progression_deg"].low) / (2 * 1.96),
+          1), "deg", "measurement_error", SCHWARTZ,
+    "the normal range's width (12.5 deg) / (2 x 1.96): a stride's 95 % interval fits in it")
+
 #: left/right difference limits: a difference beyond them is flagged
 DIFFERENCES: dict[str, Threshold] = {
     "pelvic_drop_deg": Threshold(2.8, "deg", "left_right_difference", DINGENEN,
@@ -329,6 +338,7 @@ __all__ = [
     "DIFFERENCES",
     "EVENT_ERROR",
     "FOOT_OFF_PCT",
+    "FOOT_PROGRESSION_MAX_SD",
     "KEY_BOX_HALF_WIDTH_PCT",
     "KNEE_FLEXION_UNDERREAD_DEG",
     "LIMP_SI",

@@ -24,8 +24,10 @@ from vidgait.kinematics.conventions import Side
 View = Literal["side", "toward", "away", "oblique"]
 
 #: why a metric has no value: the views recorded do not support it ("view"), no stride of both
-#: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill")
-Reason = Literal["view", "no_strides", "treadmill"]
+#: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill"), too
+#: few planted feet were seen ("few_footprints"), the view's geometry makes each stride's value
+#: more uncertain than its stated limit ("uncertain")
+Reason = Literal["view", "no_strides", "treadmill", "few_footprints", "uncertain"]
 
 #: how an estimate's value was obtained: mean of the per-stride values ("mean"), the value on the
 #: mean gait-cycle curve ("curve"), the median of per-stride extremes found without gait events
@@ -39,7 +41,7 @@ class NotMeasurable:
 
     Attributes
     ----------
-    reason : {"view", "no_strides", "treadmill"}
+    reason : {"view", "no_strides", "treadmill", "few_footprints", "uncertain"}
         Why (see :data:`Reason`).
     """
 
