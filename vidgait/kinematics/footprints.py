@@ -48,7 +48,9 @@ class Footprint:
         Mean heel, toe (``foot_index``), mid-hip and mid-shoulder image points there, px.
     side : {"left", "right"} or None
         The person's side, from the side of the line of progression it lies on (None until
-        :func:`foot_progression` decides it).
+        :func:`assign_sides` decides it).
+    speed : float
+        The faster of heel and toe, mean image speed over the frames, leg lengths per second.
     """
 
     label: Side
@@ -60,6 +62,7 @@ class Footprint:
     hip_px: np.ndarray
     shoulder_px: np.ndarray
     side: Side | None = None
+    speed: float = float("nan")
 
     @property
     def frames(self) -> int:
@@ -108,7 +111,7 @@ def find_footprints(t: np.ndarray, xy: np.ndarray, fs: float,
     mid_sh = 0.5 * (xy[:, INDEX["left_shoulder"]] + xy[:, INDEX["right_shoulder"]])
     if not np.isfinite(leg) or leg <= 0 or len(t) < 4 * k + 3:
         return []
-    out = []
+    out, periods = [], []
     for s in SIDES:
         heel, toe = xy[:, INDEX[f"{s}_heel"]], xy[:, INDEX[f"{s}_foot_index"]]
         v = np.fmax(_speed(heel, k, fs), _speed(toe, k, fs)) / leg
@@ -116,6 +119,7 @@ def find_footprints(t: np.ndarray, xy: np.ndarray, fs: float,
             continue
         swing = float(np.nanpercentile(v, 90))
         period = stride_period(np.nan_to_num(v, nan=float(np.nanmedian(v))), fs)
+        periods.append(period)
         dist = max(1, int(0.6 * (period if np.isfinite(period) else 1.0) * fs))
         idx, _ = find_peaks(-np.nan_to_num(v, nan=np.inf), distance=dist)
         for i in idx:
@@ -127,8 +131,22 @@ def find_footprints(t: np.ndarray, xy: np.ndarray, fs: float,
             if not (_inside(pts[0], frame_size) and _inside(pts[1], frame_size)
                     and all(np.all(np.isfinite(p)) for p in pts)):
                 continue
-            out.append(Footprint(s, float(t[i]), lo, hi, *pts))
-    return sorted(out, key=lambda f: f.t_s)
+            out.append(Footprint(s, float(t[i]), lo, hi, *pts, speed=float(np.mean(v[lo:hi]))))
+    period = float(np.nanmax(periods)) if np.isfinite(periods).any() else 1.0
+    return _apart(out, period)
+
+
+def _apart(fp: list[Footprint], period: float) -> list[Footprint]:
+    """One foot stands in mid-stance while the other swings, so the two feet's footprints are
+    about half a stride apart and one foot's a whole stride: of two footprints closer than a
+    quarter of the stride (any feet) or 0.6 of it (one foot), the stiller one stays.
+    """
+    kept: list[Footprint] = []
+    for f in sorted(fp, key=lambda g: g.speed):
+        if all(abs(f.t_s - g.t_s) >= (0.6 if f.label == g.label else 0.25) * period
+               for g in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda g: g.t_s)
 
 
 def assign_sides(fp: list[Footprint], lateral: np.ndarray) -> list[Footprint]:

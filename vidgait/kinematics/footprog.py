@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
-from scipy.optimize import minimize
 
 from vidgait.kinematics.conventions import SIDES
 from vidgait.kinematics.floor import Floor, fit_floor, floor_basis, normal_of, on_floor
@@ -60,6 +59,9 @@ MIN_FOOTPRINTS = 2
 #: largest chi-square (one degree of freedom) of a footprint's fit (its floor vector against a
 #: foot of the expected length, given their uncertainties): beyond it, it is no planted foot
 MAX_CHI2 = 9.0
+#: the angles a foot is fitted within, deg: a planted foot points forward (in-toeing and
+#: out-toeing beyond 30 deg are rare; a heel->toe line pointing sideways or back is no foot)
+MAX_ANGLE_DEG = 60.0
 #: SD of a heel or toe landmark's height above the sole, m (an ASSUMPTION: on the rendered phantom
 #: MediaPipe's ``foot_index`` sat 1.7-2.5 cm above the toe tip, docs/accuracy.md)
 LANDMARK_HEIGHT_SD_M = 0.01
@@ -165,6 +167,7 @@ class _Geometry:
     se_dir: float
     heel: np.ndarray
     toe: np.ndarray
+    left: np.ndarray
 
 
 def _geometry(fp: list[Footprint], normal: np.ndarray, lens: Pinhole,
@@ -172,14 +175,14 @@ def _geometry(fp: list[Footprint], normal: np.ndarray, lens: Pinhole,
     heel = on_floor(np.array([f.heel_px for f in fp]), normal, lens)
     toe = on_floor(np.array([f.toe_px for f in fp]), normal, lens)
     d, se = _progression(0.5 * (heel + toe), sides)
-    return _Geometry(normal, d, se, heel, toe)
+    f, left = floor_basis(normal, d)
+    return _Geometry(normal, f, se, heel, toe, left)
 
 
 def _components(geo: _Geometry, heel: np.ndarray, toe: np.ndarray, sign: float) -> np.ndarray:
     """The heel->toe vector on the floor as (along the walk, toward the toe-out side)."""
-    f, left = floor_basis(geo.normal, geo.forward)
     d = toe - heel
-    return np.array([d @ f, sign * (d @ left)])
+    return np.array([d @ geo.forward, sign * (d @ geo.left)])
 
 
 def _foot_cov(f: Footprint, geo: _Geometry, lens: Pinhole, sign: float, sd_px: np.ndarray,
@@ -209,48 +212,55 @@ def _foot_cov(f: Footprint, geo: _Geometry, lens: Pinhole, sign: float, sd_px: n
 def _solve(d: np.ndarray, cov: np.ndarray, length: float, length_sd: float
            ) -> tuple[float, float, float]:
     """The foot's angle (deg) from its floor vector ``d`` (covariance ``cov``) and a prior on its
-    length, by least squares over (angle, length); the angle's SD (deg) from the fit's
-    curvature, and the fit's chi-square (one degree of freedom).
+    length, by least squares over (angle within +-:data:`MAX_ANGLE_DEG`, length); the angle's SD
+    (deg) from the fit's curvature, and the fit's chi-square (one degree of freedom).
+
+    For a given angle the best length is linear (closed form), so the chi-square is scanned over
+    the angle every 0.5 deg and refined by a parabola through the best three.
     """
     w = np.linalg.inv(cov + 1e-12 * np.eye(2))
+    phi = np.radians(np.arange(-MAX_ANGLE_DEG, MAX_ANGLE_DEG + 0.25, 0.5))
 
-    def chi2(x: np.ndarray) -> float:
-        r = d - x[1] * np.array([np.cos(x[0]), np.sin(x[0])])
-        return float(r @ w @ r + ((x[1] - length) / length_sd) ** 2)
+    def chi2(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        u = np.stack([np.cos(a), np.sin(a)], axis=-1)  # (n, 2)
+        uw = u @ w
+        lam = np.clip((uw @ d + length / length_sd ** 2)
+                      / (np.sum(uw * u, axis=1) + 1.0 / length_sd ** 2), 0.2 * length, None)
+        r = d[None, :] - lam[:, None] * u
+        return np.sum((r @ w) * r, axis=1) + ((lam - length) / length_sd) ** 2, lam
 
-    best = None
-    for a0 in np.radians(np.arange(-60.0, 61.0, 10.0)):
-        res = minimize(chi2, np.array([a0, length]), method="Nelder-Mead",
-                       options={"xatol": 1e-6, "fatol": 1e-9})
-        if best is None or res.fun < best.fun:
-            best = res
-    x = best.x
+    c2, _ = chi2(phi)
+    i = int(np.argmin(c2))
+    a = phi[i]
+    if 0 < i < len(phi) - 1:
+        den = c2[i - 1] - 2 * c2[i] + c2[i + 1]
+        if den > 0:
+            a = phi[i] + 0.5 * (c2[i - 1] - c2[i + 1]) / den * (phi[1] - phi[0])
+    best, lam = chi2(np.array([a]))
     # Gauss-Newton curvature of chi2 at the optimum (residuals: whitened d, then the prior)
-    u = np.array([np.cos(x[0]), np.sin(x[0])])
-    du = np.array([-np.sin(x[0]), np.cos(x[0])])
-    jac = np.vstack([np.column_stack([-x[1] * du, -u]),
-                     [[0.0, 1.0 / length_sd]]])
-    lw = np.linalg.cholesky(w)
-    jw = np.vstack([lw.T @ jac[:2], jac[2:]])
+    u = np.array([np.cos(a), np.sin(a)])
+    du = np.array([-np.sin(a), np.cos(a)])
+    jac = np.column_stack([-lam[0] * du, -u])
+    jw = np.vstack([np.linalg.cholesky(w).T @ jac, [[0.0, 1.0 / length_sd]]])
     try:
         sd = float(np.sqrt(np.linalg.inv(jw.T @ jw)[0, 0]))
     except np.linalg.LinAlgError:
         sd = float("inf")
-    return float(np.degrees(x[0])), float(np.degrees(sd)), float(best.fun)
+    return float(np.degrees(a)), float(np.degrees(sd)), float(best[0])
 
 
 def _angles(fp: list[Footprint], geo: _Geometry, lens: Pinhole, sign: np.ndarray,
-            sd_px: np.ndarray, eta: float, length: float
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each footprint's angle and its SD from the landmarks (deg), and its fit's chi-square, in
-    one geometry.
+            sd_px: np.ndarray, eta: float, length: float, covs: list[np.ndarray] | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Each footprint's angle and its SD from the landmarks (deg), its fit's chi-square and its
+    floor vector's covariance (``covs``: reused when given), in one geometry.
     """
     ang, sd, chi2 = np.empty(len(fp)), np.empty(len(fp)), np.empty(len(fp))
-    for i, f in enumerate(fp):
+    covs = covs or [_foot_cov(f, geo, lens, sign[i], sd_px[i], eta) for i, f in enumerate(fp)]
+    for i in range(len(fp)):
         d = _components(geo, geo.heel[i], geo.toe[i], sign[i])
-        cov = _foot_cov(f, geo, lens, sign[i], sd_px[i], eta)
-        ang[i], sd[i], chi2[i] = _solve(d, cov, length, FOOT_LENGTH_SD * length)
-    return ang, sd, chi2
+        ang[i], sd[i], chi2[i] = _solve(d, covs[i], length, FOOT_LENGTH_SD * length)
+    return ang, sd, chi2, covs
 
 
 def foot_progression(t: np.ndarray, xy: np.ndarray, fs: float, lens: Pinhole, *,
@@ -298,12 +308,12 @@ def foot_progression(t: np.ndarray, xy: np.ndarray, fs: float, lens: Pinhole, *,
                       lens, stride_frames(fp, fs))
     if floor is None:
         return _without(fp)
-    geo = _geometry(fp, floor.normal, lens, None)
-    if not np.all(np.isfinite(geo.heel) & np.isfinite(geo.toe)):
+    pts = on_floor(np.array([[f.heel_px, f.toe_px] for f in fp]), floor.normal, lens)
+    if not np.all(np.isfinite(pts)):  # a foot at or above the horizon: no floor under it
         return _without(fp, floor)
+    geo = _geometry(fp, floor.normal, lens, None)
     centres = 0.5 * (geo.heel + geo.toe)
-    _, left = floor_basis(geo.normal, geo.forward)
-    fp = assign_sides(fp, (centres - centres.mean(0)) @ left)
+    fp = assign_sides(fp, (centres - centres.mean(0)) @ geo.left)
     noise = np.broadcast_to(np.asarray(noise_px, float), (len(INDEX),))
     cam = floor.camera_height if np.isfinite(floor.camera_height) else 1.0
     hip_m = (height_m or DEFAULT_HEIGHT_M) * HIP_HEIGHT_FRACTION
@@ -318,12 +328,12 @@ def foot_progression(t: np.ndarray, xy: np.ndarray, fs: float, lens: Pinhole, *,
         sd_px = np.array([[noise[INDEX[f"{f.label}_{k}"]]
                            * mean_noise_factor(fs, cutoff_hz, f.frames)
                            for k in ("heel", "foot_index")] for f in fp])
-        ang, sd, chi2 = _angles(fp, geo, lens, sign, sd_px, eta, length)
+        ang, sd, chi2, covs = _angles(fp, geo, lens, sign, sd_px, eta, length)
         fits = chi2 <= MAX_CHI2
         if fits.all():
             break
         fp = [f for f, ok in zip(fp, fits, strict=True) if ok]
-    var = sd ** 2 + _floor_variance(fp, floor, lens, sides, sign, sd_px, eta, length, ang)
+    var = sd ** 2 + _floor_variance(fp, floor, lens, sides, sign, covs, length, ang)
     if np.isfinite(geo.se_dir):
         var += np.degrees(geo.se_dir) ** 2
     unc = np.sqrt(var) * _scatter_ratio(ang, np.sqrt(var), sides)
@@ -367,7 +377,7 @@ def _scatter_ratio(ang: np.ndarray, unc: np.ndarray, sides: list[str]) -> float:
 
 
 def _floor_variance(fp: list[Footprint], floor: Floor, lens: Pinhole, sides: list[str],
-                    sign: np.ndarray, sd_px: np.ndarray, eta: float, length: float,
+                    sign: np.ndarray, covs: list[np.ndarray], length: float,
                     ang: np.ndarray) -> np.ndarray:
     """Variance (deg^2) of each angle from the floor's covariance: the whole chain (mapping,
     line of progression, angle) redone with the normal moved along each principal axis.
@@ -382,5 +392,5 @@ def _floor_variance(fp: list[Footprint], floor: Floor, lens: Pinhole, sides: lis
             continue
         p = np.asarray(floor.params) + np.sqrt(lam) * vec
         geo = _geometry(fp, normal_of(float(p[0]), float(p[1])), lens, sides)
-        out += (_angles(fp, geo, lens, sign, sd_px, eta, length)[0] - ang) ** 2
+        out += (_angles(fp, geo, lens, sign, np.empty(0), 0.0, length, covs)[0] - ang) ** 2
     return np.nan_to_num(out, nan=np.inf)

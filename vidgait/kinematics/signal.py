@@ -23,6 +23,7 @@ Order of the steps in :func:`condition` and why:
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -228,6 +229,7 @@ def lowpass(x: np.ndarray, fs: float, cutoff_hz: float = 6.0, order: int = 2) ->
     return sosfiltfilt(sos, x, axis=0, padlen=padlen)
 
 
+@functools.lru_cache(maxsize=64)
 def mean_noise_factor(fs: float, cutoff_hz: float, frames: int) -> float:
     """SD of the mean of ``frames`` consecutive low-passed samples per unit SD of the residual
     (raw minus low-passed, as in ``Conditioned.noise_px``) of white noise.
