@@ -101,6 +101,8 @@ _ALLOWED_TEXT = {
     ("findings/summary.py", 10.0): "the phantom's true drop in the caution sentence (a fact)",
     ("report/build.py", 4.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
     ("report/build.py", 10.0): "the phantom's true drops (4-10 deg) in the caution text (a fact)",
+    ("report/build.py", 2.0): "MediaPipe's measured foot progression error on the phantom (a fact)",
+    ("report/build.py", 6.5): "MediaPipe's measured foot progression error on the phantom (a fact)",
 }
 
 

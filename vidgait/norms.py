@@ -191,7 +191,9 @@ RANGES: dict[str, Range] = {
     "hip_rotation_deg": Range(-5.3, 1.2, "deg", SCHWARTZ,
                               "normal curve range (excursion 6.5 deg); between-person SD "
                               "~9.5 deg"),
-    "foot_progression_deg": Range(-14.0, -1.5, "deg", SCHWARTZ, "toe out negative"),
+    "foot_progression_deg": Range(1.5, 14.0, "deg", SCHWARTZ,
+                                  "toe out positive here; the source gives -14 to -1.5 deg with "
+                                  "toe out negative"),
 }
 
 #: normal foot-off, % of the gait cycle, and its between-person SD (Schwartz 2008)

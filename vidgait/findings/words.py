@@ -10,7 +10,7 @@ from __future__ import annotations
 from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, TRANSVERSE
 from vidgait.kinematics.limp import MIN_STRIDES, RULE_OUT_SI_PCT, LimpAssessment
 from vidgait.kinematics.results import Notice, NotMeasurable, Refusal
-from vidgait.norms import RUNNING_CADENCE
+from vidgait.norms import FOOT_PROGRESSION_MAX_SD, RUNNING_CADENCE
 
 NOT_MEASURABLE = "not measurable in this view"
 #: what to record when a front/back or a side metric is missing
@@ -22,6 +22,11 @@ _REASONS = {
     "view": NOT_MEASURABLE,
     "no_strides": "no stride of both legs passed the plausibility checks",
     "treadmill": "a treadmill walk leaves no footprints to measure step length from",
+    "few_footprints": "too few planted feet were seen: record a longer straight walk toward or "
+                      "away from the camera, feet in the picture",
+    "uncertain": "the feet are seen too foreshortened or too small in this view for one stride's "
+                 f"value to be known within {FOOT_PROGRESSION_MAX_SD.value:g} deg: record the "
+                 "patient walking toward or away from the camera",
 }
 
 
@@ -143,7 +148,9 @@ def trust(views: frozenset[str] | set[str]) -> dict[str, str]:
         "sagittal_angles": ("side view; hip flexion is relative to the trunk line" if side
                             else NOT_MEASURABLE),
         "frontal_angles": "front/back view, 2-D projection" if front else NOT_MEASURABLE,
-        "transverse": ("relative left/right only, from MediaPipe depth (weak)"
+        "transverse": ("foot progression from the planted feet on the floor plane, with its "
+                       "uncertainty; pelvic and hip rotation relative left/right only, from "
+                       "MediaPipe depth (weak)"
                        if set(views) - {"side"} else NOT_MEASURABLE),
         "step_length": "side view, scaled by leg length" if side else NOT_MEASURABLE,
         "sagittal": ",".join(SAGITTAL), "frontal": ",".join(FRONTAL),

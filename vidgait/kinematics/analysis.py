@@ -3,8 +3,11 @@
 Steps: condition the landmarks, find walking passes and their views, measure each pass
 (:func:`~vidgait.kinematics.per_pass.measure_pass`: the angles its view supports, gait events,
 the strides that pass the plausibility checks), then pool the strides of all passes into
-spatiotemporal parameters, gait-cycle curves (mean +- SD per side), the limp assessment, and the
-pelvis/trunk metrics (front/back passes only). Anything the views cannot support is a
+spatiotemporal parameters, gait-cycle curves (mean +- SD per side), the limp assessment, the
+pelvis/trunk metrics (front/back passes only) and the foot progression angle per side (the planted
+feet of every pass that is not a side view, on the floor plane; the camera model is the assumed
+phone lens of :mod:`vidgait.lens` for the frame size, or the sequence's
+``meta["vertical_fov_deg"]`` when its source knew the lens). Anything the views cannot support is a
 :class:`~vidgait.kinematics.results.NotMeasurable` with its reason, never a number.
 
 Units: times s, percentages % of the stride, angles degrees, cadence steps/min, lengths metres
@@ -35,6 +38,7 @@ from vidgait.kinematics.signal import Conditioned, condition
 from vidgait.kinematics.spatiotemporal import METRICS, cadence
 from vidgait.kinematics.strides import normalize_cycles
 from vidgait.kinematics.view import Pass, find_passes
+from vidgait.lens import pinhole
 from vidgait.norms import RUNNING_CADENCE
 from vidgait.sequence import PoseSequence
 
@@ -70,7 +74,12 @@ class GaitAnalysis:
     pelvis : dict side -> (metric -> Estimate) or NotMeasurable
         Front/back view: ``pelvic_drop_deg`` (of that side while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
-        ``foot_progression_deg``, ``hip_rotation_swing_deg`` (degrees).
+        ``hip_rotation_swing_deg`` (degrees).
+    foot : dict side -> (metric -> Estimate) or NotMeasurable
+        ``foot_progression_deg``: mean over the planted feet of all passes within the
+        uncertainty limit, deg, toe out positive (:mod:`vidgait.kinematics.footprog`), or why
+        not (``"view"``: side views only, ``"treadmill"``, ``"few_footprints"``,
+        ``"uncertain"``).
     pelvis_pass_start_s : float or None
         Start of the front/back pass the pelvis metrics come from, s.
     uncertainty : dict side -> angle -> float
@@ -104,6 +113,7 @@ class GaitAnalysis:
     uncertainty: dict[str, dict[str, float]]
     kinematics: dict[str, SideMetrics]
     notices: tuple[Notice, ...] = ()
+    foot: dict[str, SideMetrics] = field(default_factory=dict)
     clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
@@ -124,7 +134,7 @@ class GaitAnalysis:
         Parameters
         ----------
         block : str
-            ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+            ``"spatiotemporal"``, ``"kinematics"``, ``"pelvis"`` or ``"foot"``.
         side : str
             ``"left"`` or ``"right"`` (the patient's side).
         metric : str
@@ -132,7 +142,7 @@ class GaitAnalysis:
         """
         if block == "spatiotemporal":
             return self.spatiotemporal.get(side, metric)
-        per_side = getattr(self, block)[side]
+        per_side = getattr(self, block).get(side, NotMeasurable("view"))
         return None if isinstance(per_side, NotMeasurable) else per_side.get(metric)
 
     def value(self, block: str, side: str, metric: str) -> float:
@@ -233,6 +243,25 @@ def _pelvis(results: list[PassResult]) -> tuple[dict[str, SideMetrics], float | 
             best.info.start_s)
 
 
+def _foot(results: list[PassResult]) -> dict[str, SideMetrics]:
+    """Foot progression per side over the used footprints of every pass that measured it; when
+    none, the most telling reason among the passes (uncertain, few footprints, treadmill, view).
+    """
+    out: dict[str, SideMetrics] = {}
+    measured = [r.foot for r in results if r.foot is not None]
+    for s in SIDES:
+        angles = [a for fp in measured for f, a, used in zip(fp.footprints, fp.angle_deg, fp.used,
+                                                             strict=True)
+                  if used and f.side == s]
+        if angles:
+            out[s] = {"foot_progression_deg": Estimate.of(angles)}
+            continue
+        reasons = {fp.sides[s].reason for fp in measured if isinstance(fp.sides[s], NotMeasurable)}
+        out[s] = NotMeasurable(next((r for r in ("uncertain", "few_footprints", "treadmill")
+                                     if r in reasons), "view"))
+    return out
+
+
 def _combine(results: list[PassResult], *, fs: float, duration_s: float,
              height_m: float | None, notices: list[Notice],
              clip_timeseries: list[dict[str, np.ndarray]]) -> GaitAnalysis:
@@ -268,7 +297,7 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
         refused=tuple(x for r in results for x in r.refused), spatiotemporal=spatio,
         cycles=_cycles(results), limp=_limp(per, side_per, accuracy), pelvis=pelvis,
         pelvis_pass_start_s=pelvis_start, uncertainty=unc, kinematics=kinematics,
-        notices=tuple(notices), clip_timeseries=tuple(clip_timeseries),
+        notices=tuple(notices), foot=_foot(results), clip_timeseries=tuple(clip_timeseries),
         pass_results=tuple(results))
 
 
@@ -300,7 +329,8 @@ def _clip_results(seq: PoseSequence, height_m: float | None, notices: list[Notic
         notices.append(Notice("swaps_fixed", float(c.swaps_fixed), clip))
     if not passes:
         notices.append(Notice("no_pass", clip=clip))
-    results = [measure_pass(c, p, height_m) for p in passes]
+    lens = pinhole(*seq.frame_size, seq.meta.get("vertical_fov_deg"))
+    results = [measure_pass(c, p, height_m, lens) for p in passes]
     if clip is not None:
         results = [replace(r, info=replace(r.info, clip=clip),
                            refused=[replace(x, clip=clip) for x in r.refused]) for r in results]
