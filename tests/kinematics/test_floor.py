@@ -4,11 +4,20 @@ found from a walk by a camera that is pitched and rolled, against the synthetic 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from tests.helpers import walk_in_view
-from vidgait.kinematics.floor import fit_floor, floor_basis, normal_of, on_floor, stride_mean
+from vidgait.kinematics.floor import (
+    Floor,
+    fit_floor,
+    floor_basis,
+    normal_of,
+    on_floor,
+    stride_mean,
+)
 from vidgait.kinematics.footprints import find_footprints, stride_frames
 from vidgait.kinematics.signal import condition
 from vidgait.kinematics.view import find_passes
@@ -96,3 +105,11 @@ def test_no_floor_without_footprints_or_frames():
     body = np.full((50, 3, 2), 500.0)
     assert fit_floor(body, np.full((1, 2), 900.0), np.full((1, 2), 800.0), lens) is None
     assert fit_floor(body[:5], np.full((4, 2), 900.0), np.full((4, 2), 800.0), lens) is None
+
+
+def test_a_fit_at_its_bounds_or_with_the_camera_below_the_hips_is_no_floor():
+    lens = pinhole(1080, 1920)
+    good = Floor((0.01, -0.05), np.eye(2) * 1e-6, lens, 3.0, 1.1, 0.5)
+    assert good.plausible
+    assert not replace(good, params=(0.0, 0.6)).plausible  # pitched to the bound
+    assert not replace(good, camera_height=float("nan")).plausible

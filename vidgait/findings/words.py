@@ -24,6 +24,9 @@ _REASONS = {
     "treadmill": "a treadmill walk leaves no footprints to measure step length from",
     "few_footprints": "too few planted feet were seen: record a longer straight walk toward or "
                       "away from the camera, feet in the picture",
+    "no_floor": "the floor could not be found from this clip (a moving camera, or a walk that "
+                "neither comes closer nor goes away): film from a tripod, the patient walking "
+                "toward or away from the camera",
     "uncertain": "the feet are seen too foreshortened or too small in this view for one stride's "
                  f"value to be known within {FOOT_PROGRESSION_MAX_SD.value:g} deg: record the "
                  "patient walking toward or away from the camera",

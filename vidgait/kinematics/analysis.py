@@ -78,7 +78,7 @@ class GaitAnalysis:
     foot : dict side -> (metric -> Estimate) or NotMeasurable
         ``foot_progression_deg``: mean over the planted feet of all passes within the
         uncertainty limit, deg, toe out positive (:mod:`vidgait.kinematics.footprog`), or why
-        not (``"view"``: side views only, ``"treadmill"``, ``"few_footprints"``,
+        not (``"view"``: side views only, ``"treadmill"``, ``"few_footprints"``, ``"no_floor"``,
         ``"uncertain"``).
     pelvis_pass_start_s : float or None
         Start of the front/back pass the pelvis metrics come from, s.
@@ -257,8 +257,8 @@ def _foot(results: list[PassResult]) -> dict[str, SideMetrics]:
             out[s] = {"foot_progression_deg": Estimate.of(angles)}
             continue
         reasons = {fp.sides[s].reason for fp in measured if isinstance(fp.sides[s], NotMeasurable)}
-        out[s] = NotMeasurable(next((r for r in ("uncertain", "few_footprints", "treadmill")
-                                     if r in reasons), "view"))
+        out[s] = NotMeasurable(next((r for r in ("uncertain", "no_floor", "few_footprints",
+                                                 "treadmill") if r in reasons), "view"))
     return out
 
 

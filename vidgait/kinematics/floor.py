@@ -161,6 +161,15 @@ class Floor:
         return normal_of(*self.params)
 
     @property
+    def plausible(self) -> bool:
+        """The fit stayed inside its bounds and put the camera above the hips' floor: False for
+        a walk that does not fit one still camera over a flat floor (a moving camera, a walk
+        without depth and without a trunk to read the vertical from).
+        """
+        inside = all(abs(p) < 0.98 * _NORMAL_BOUND for p in self.params)
+        return bool(inside and np.isfinite(self.camera_height) and self.camera_height > 0)
+
+    @property
     def pitch_deg(self) -> float:
         """How far the optical axis looks below the horizon, deg (+ down)."""
         return float(np.degrees(np.arcsin(-self.normal[2])))

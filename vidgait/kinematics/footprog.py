@@ -33,9 +33,7 @@ Method (no gait events, no MediaPipe depth; angles in degrees, toe out positive)
    uncertainty exceeds :data:`vidgait.norms.FOOT_PROGRESSION_MAX_SD` are not used, and a side
    with fewer than :data:`MIN_FOOTPRINTS` left is ``NotMeasurable("uncertain")``.
 
-The floor's errors change the angle only in proportion to it (the foot and the walking direction
-are mapped with the same floor), and so does an error of the assumed focal length
-(docs/accuracy.md, "Foot progression").
+Floor and focal-length errors change the angle only in proportion to it (docs/accuracy.md).
 """
 
 from __future__ import annotations
@@ -48,7 +46,7 @@ from scipy import stats
 from vidgait.kinematics.conventions import SIDES
 from vidgait.kinematics.floor import Floor, fit_floor, floor_basis, normal_of, on_floor
 from vidgait.kinematics.footprints import Footprint, assign_sides, find_footprints, stride_frames
-from vidgait.kinematics.results import Estimate, NotMeasurable
+from vidgait.kinematics.results import Estimate, NotMeasurable, Reason
 from vidgait.kinematics.signal import mean_noise_factor
 from vidgait.landmarks import INDEX
 from vidgait.lens import Pinhole
@@ -84,7 +82,9 @@ class FootProgression:
     sides : dict side -> Estimate or NotMeasurable
         Per side, the mean over its usable footprints, deg, toe out positive (``method="mean"``),
         or why not: ``"few_footprints"`` (fewer than :data:`MIN_FOOTPRINTS` found, e.g. a short
-        pass or a treadmill), ``"uncertain"`` (too few within the uncertainty limit).
+        pass), ``"no_floor"`` (the walk does not fit one still camera over a flat floor,
+        :attr:`~vidgait.kinematics.floor.Floor.plausible`), ``"uncertain"`` (too few within the
+        uncertainty limit), ``"treadmill"``.
     footprints : tuple of Footprint
         All footprints found, in time order, with their side.
     angle_deg, uncertainty_deg : (K,) float
@@ -306,11 +306,11 @@ def foot_progression(t: np.ndarray, xy: np.ndarray, fs: float, lens: Pinhole, *,
                      for p in ("hip", "shoulder", "ear")], axis=1)
     floor = fit_floor(body, np.array([f.heel_px for f in fp]), np.array([f.hip_px for f in fp]),
                       lens, stride_frames(fp, fs))
-    if floor is None:
-        return _without(fp)
+    if floor is None or not floor.plausible:
+        return _without(fp, floor, "no_floor")
     pts = on_floor(np.array([[f.heel_px, f.toe_px] for f in fp]), floor.normal, lens)
     if not np.all(np.isfinite(pts)):  # a foot at or above the horizon: no floor under it
-        return _without(fp, floor)
+        return _without(fp, floor, "no_floor")
     geo = _geometry(fp, floor.normal, lens, None)
     centres = 0.5 * (geo.heel + geo.toe)
     fp = assign_sides(fp, (centres - centres.mean(0)) @ geo.left)
@@ -350,10 +350,13 @@ def foot_progression(t: np.ndarray, xy: np.ndarray, fs: float, lens: Pinhole, *,
     return FootProgression(out, tuple(fp), ang, unc, used, floor, geo.forward)
 
 
-def _without(fp: list[Footprint], floor: Floor | None = None) -> FootProgression:
-    """No value: too few footprints (found, on a consistent side, or fitting a foot)."""
+def _without(fp: list[Footprint], floor: Floor | None = None,
+             reason: Reason = "few_footprints") -> FootProgression:
+    """No value: too few footprints (found, on a consistent side, or fitting a foot), or no
+    plausible floor under them.
+    """
     nan = np.full(len(fp), np.nan)
-    return FootProgression({s: NotMeasurable("few_footprints") for s in SIDES}, tuple(fp), nan,
+    return FootProgression({s: NotMeasurable(reason) for s in SIDES}, tuple(fp), nan,
                            nan.copy(), np.zeros(len(fp), bool), floor)
 
 

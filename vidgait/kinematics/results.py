@@ -25,9 +25,10 @@ View = Literal["side", "toward", "away", "oblique"]
 
 #: why a metric has no value: the views recorded do not support it ("view"), no stride of both
 #: legs passed the checks ("no_strides"), a treadmill walk has no footprints ("treadmill"), too
-#: few planted feet were seen ("few_footprints"), the view's geometry makes each stride's value
-#: more uncertain than its stated limit ("uncertain")
-Reason = Literal["view", "no_strides", "treadmill", "few_footprints", "uncertain"]
+#: few planted feet were seen ("few_footprints"), no flat floor under one still camera fits the
+#: walk ("no_floor"), the view's geometry makes each stride's value more uncertain than its
+#: stated limit ("uncertain")
+Reason = Literal["view", "no_strides", "treadmill", "few_footprints", "no_floor", "uncertain"]
 
 #: how an estimate's value was obtained: mean of the per-stride values ("mean"), the value on the
 #: mean gait-cycle curve ("curve"), the median of per-stride extremes found without gait events
@@ -41,7 +42,7 @@ class NotMeasurable:
 
     Attributes
     ----------
-    reason : {"view", "no_strides", "treadmill", "few_footprints", "uncertain"}
+    reason : {"view", "no_strides", "treadmill", "few_footprints", "no_floor", "uncertain"}
         Why (see :data:`Reason`).
     """
 
