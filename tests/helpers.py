@@ -113,6 +113,42 @@ def film(truth, view: str = "side", *, distance: float = 8.0, camera: dict | Non
     return to_pose_sequence(truth, cam, **seq_kw)
 
 
+def walk_in_view(view: str, distance: float, *, walk_m: float = 4.0, noise_px: float = 0.0,
+                 seed: int = 0, cam_height: float = 1.0, vertical_fov_deg: float | None = None,
+                 angle_deg: float = 45.0, **params):
+    """A walk of ``walk_m`` metres whose middle is ``distance`` m from a still phone camera:
+    (truth, camera, pose sequence, conditioned landmarks, longest walking pass).
+
+    ``view`` is "back" or "front" (portrait 1080x1920), "oblique" (portrait, the camera
+    ``angle_deg`` from the walking direction, ahead of the walker) or "side" (landscape
+    1920x1080); the field of view defaults to the assumed phone lens (:mod:`vidgait.lens`), so
+    the core's lens assumption is right unless ``vertical_fov_deg`` says otherwise. ``params``
+    go to :class:`~vidgait.synth.GaitParams` (speed 1.25 m/s unless given).
+    """
+    from vidgait.kinematics.signal import condition
+    from vidgait.kinematics.view import find_passes
+    from vidgait.lens import default_vertical_fov
+    from vidgait.synth import Camera, GaitParams, simulate, to_pose_sequence, walkway_centre
+
+    speed = params.pop("speed_m_s", 1.25)
+    path = {"back": "away", "front": "toward"}.get(view, "across")
+    truth = simulate(GaitParams(duration_s=walk_m / speed + 1.0, speed_m_s=speed, path=path,
+                                **params))
+    size = (1920, 1080) if view == "side" else (1080, 1920)
+    fov = vertical_fov_deg or default_vertical_fov(*size)
+    kw = {"distance": distance, "cam_height": cam_height, "vertical_fov_deg": fov,
+          "width": size[0], "height": size[1]}
+    if view == "oblique":
+        kw["angle_deg"] = angle_deg
+    make = {"side": Camera.side, "front": Camera.front, "back": Camera.back,
+            "oblique": Camera.oblique}[view]
+    cam = make(walkway_centre(truth), **kw)
+    seq = to_pose_sequence(truth, cam, noise_px=noise_px, seed=seed)
+    c = condition(seq)
+    passes, _ = find_passes(c)
+    return truth, cam, seq, c, max(passes, key=lambda p: p.stop - p.start)
+
+
 def side_pass(truth, noise: float = 0.0, seed: int = 0, on: str = "left"):
     """The walker filmed from the side (8 m, camera on its ``on`` side, ``noise`` px), conditioned:
     (:class:`~vidgait.kinematics.signal.Conditioned`, its first walking pass).

@@ -21,7 +21,7 @@ LONG_MODULES: dict[str, str] = {
 MAX_LINES = 400
 #: what the kinematics core may import besides the standard library
 CORE_MAY_IMPORT = ("numpy", "scipy", "vidgait.kinematics", "vidgait.landmarks",
-                   "vidgait.sequence", "vidgait.norms", "vidgait.errors")
+                   "vidgait.sequence", "vidgait.norms", "vidgait.errors", "vidgait.lens")
 
 
 def _module_name(path: Path) -> str:

@@ -146,3 +146,22 @@ def test_a_pelvic_drop_from_the_hip_landmarks_never_enters_the_history(store: St
     assert "pelvic_drop_deg_left" not in rows and "pelvic_drop_deg_right" not in rows
     assert rows["trunk_lean_over_stance_deg_left"]["values"] == [2.0, 2.0, 2.0]
     assert rows["cadence_steps_per_min"]["values"] == [105.0] * 3
+
+
+def test_foot_progression_history_starts_with_report_2_1(store: Store) -> None:
+    """Report 2.0's foot progression came from MediaPipe depth with toe out negative: not the
+    same measurement, so the history's row holds only the floor-plane values (toe out +).
+    """
+    old = _report(6.0, version="2.0")
+    old["hip"]["left"]["foot_progression_deg"] = _est(-9.0)
+    new = copy.deepcopy(_report(5.0))
+    new["schema_version"] = "2.1"
+    new["hip"]["left"]["foot_progression_deg"] = _est(8.0)
+    store.save("P", ["old.mp4"], old, recorded_at=dt.datetime(2026, 1, 1))
+    store.save("P", ["new.mp4"], new, recorded_at=dt.datetime(2026, 2, 1))
+    rows = {r["key"]: r for r in change_table(store.sessions("P"))}
+    assert rows["foot_progression_deg_left"]["values"] == [None, 8.0]
+    assert rows["foot_progression_deg_left"]["verdict"] == "one session"
+    assert "Foot progression" in rows["foot_progression_deg_left"]["metric"]
+    assert "foot_progression_deg_right" not in rows  # never measured
+    assert "hip_rotation_swing_deg_left" not in rows

@@ -191,7 +191,9 @@ RANGES: dict[str, Range] = {
     "hip_rotation_deg": Range(-5.3, 1.2, "deg", SCHWARTZ,
                               "normal curve range (excursion 6.5 deg); between-person SD "
                               "~9.5 deg"),
-    "foot_progression_deg": Range(-14.0, -1.5, "deg", SCHWARTZ, "toe out negative"),
+    "foot_progression_deg": Range(1.5, 14.0, "deg", SCHWARTZ,
+                                  "toe out positive here; the source gives -14 to -1.5 deg with "
+                                  "toe out negative"),
 }
 
 #: normal foot-off, % of the gait cycle, and its between-person SD (Schwartz 2008)
@@ -205,6 +207,15 @@ CAMERA_ERROR: dict[str, Threshold] = {
     "knee_flexion": Threshold(5.6, "deg", "measurement_error", STENUM),
     "ankle_dorsiflexion": Threshold(7.0, "deg", "measurement_error", STENUM),
 }
+
+#: the largest uncertainty (1 SD) of ONE stride's foot progression angle that is shown: a
+#: stride's 95 % interval (+-1.96 SD) must fit within the width of the normal range (Schwartz
+#: 2008: -14 to -1.5 deg, toe out negative there), else the value could lie anywhere in it;
+#: strides beyond it are left out and a side without enough others is "not measurable"
+FOOT_PROGRESSION_MAX_SD = Threshold(
+    round((RANGES["foot_progression_deg"].high - RANGES["foot_progression_deg"].low) / (2 * 1.96),
+          1), "deg", "measurement_error", SCHWARTZ,
+    "the normal range's width (12.5 deg) / (2 x 1.96): a stride's 95 % interval fits in it")
 
 #: left/right difference limits: a difference beyond them is flagged
 DIFFERENCES: dict[str, Threshold] = {
@@ -333,6 +344,7 @@ __all__ = [
     "DIFFERENCES",
     "EVENT_ERROR",
     "FOOT_OFF_PCT",
+    "FOOT_PROGRESSION_MAX_SD",
     "KEY_BOX_HALF_WIDTH_PCT",
     "KNEE_FLEXION_UNDERREAD_DEG",
     "LIMP_SI",

@@ -180,13 +180,27 @@ def side_value(report: dict[str, Any], block: str, metric: str, side: str) -> fl
     return v if isinstance(v, (int, float)) else None
 
 
-def _headline(block: str, metric: str, label: str) -> dict[str, tuple]:
-    """Both sides' rows of a per-side angle (degrees); judged against its smallest detectable
-    change when :data:`vidgait.norms.DETECTABLE_CHANGE` has one.
+#: the first report version whose ``hip.<side>.foot_progression_deg`` is the floor plane's foot
+#: progression, toe out positive: before it the field held MediaPipe depth's angle, toe out
+#: negative, which is no value of the same measurement (the history leaves it out)
+FOOT_PROGRESSION_SINCE = (2, 1)
+
+
+def _version(report: dict[str, Any]) -> tuple[int, int]:
+    parts = [*str(report.get("schema_version", "1")).split("."), "0"][:2]
+    return int(parts[0]), int(parts[1])
+
+
+def _headline(block: str, metric: str, label: str,
+              since: tuple[int, int] = (0, 0)) -> dict[str, tuple]:
+    """Both sides' rows of a per-side angle (degrees), from reports of version ``since`` or
+    later; judged against its smallest detectable change when
+    :data:`vidgait.norms.DETECTABLE_CHANGE` has one.
     """
     sdc = metric if metric in DETECTABLE_CHANGE else None
     return {f"{metric}_{s}": (f"{label} {s}", "deg",
-                              lambda r, s=s: side_value(r, block, metric, s), sdc)
+                              lambda r, s=s: (side_value(r, block, metric, s)
+                                              if _version(r) >= since else None), sdc)
             for s in ("left", "right")}
 
 
@@ -200,7 +214,8 @@ HEADLINE_METRICS: dict[str, tuple[str, str, Any, str | None]] = {
     **_headline("pelvis", "pelvic_drop_deg", "Pelvic drop"),
     **_headline("trunk", "trunk_lean_over_stance_deg", "Trunk lean"),
     **_headline("knee", "knee_peak_swing_flexion_deg", "Knee peak flexion"),
-    **_headline("hip", "hip_rotation_swing_deg", "Hip rotation"),
+    **_headline("hip", "foot_progression_deg", "Foot progression (toe out +)",
+                FOOT_PROGRESSION_SINCE),
 }
 
 

@@ -12,6 +12,7 @@ from vidgait.kinematics.signal import (
     MAX_RESIDUAL_SPEED,
     condition,
     lowpass,
+    mean_noise_factor,
     reject_outliers,
     resample,
 )
@@ -153,3 +154,12 @@ def test_noise_estimate_tracks_the_noise(walk):
     for sd in (1.0, 3.0):
         c = condition(film(walk, noise_px=sd, seed=5))
         assert c.noise_px[INDEX["left_hip"]] == pytest.approx(sd, rel=0.4)
+
+
+@pytest.mark.parametrize("fs", [30.0, 60.0])
+def test_the_noise_of_a_mean_of_filtered_samples_follows_the_filter(fs):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60000)
+    y = lowpass(x, fs, 6.0)
+    means = np.convolve(y, np.ones(5) / 5, "valid")[::20]
+    assert means.std() / (x - y).std() == pytest.approx(mean_noise_factor(fs, 6.0, 5), rel=0.05)

@@ -37,17 +37,28 @@ def test_limp_card_explains_the_verdict(limp_side_report: dict) -> None:
                             "confidence": limp_side_report["limp"]["confidence"]}
 
 
-def test_hip_rotation_card_is_never_coloured(trend_front_report: dict) -> None:
+def test_leg_rotation_card_shows_foot_progression_never_coloured(trend_front_report: dict
+                                                                 ) -> None:
     report = json.loads(json.dumps(trend_front_report))
-    for side, v in (("left", 17.6), ("right", -2.0)):
-        report["hip"][side]["hip_rotation_swing_deg"] = {"value": v, "sd": None, "n": 5,
-                                                         "ci95": [None, None], "method": "curve"}
-    report["hip"]["rotation_measurable"] = True
-    card = next(c for c in headline_cards(report) if c.key == "hip_rotation_swing_deg")
-    assert not card.outside  # far outside the typical range, still not coloured
-    assert "L - R 19.6 deg" in card.value and "no normal range applied" in card.normal
-    assert card.numbers == {"hip_rotation_swing_deg_left": 17.6,
-                            "hip_rotation_swing_deg_right": -2.0}
+    for side, v in (("left", 21.6), ("right", 2.0)):
+        report["hip"][side]["foot_progression_deg"] = {"value": v, "sd": 1.0, "n": 4,
+                                                       "ci95": [v - 1.6, v + 1.6],
+                                                       "method": "mean"}
+    report["hip"]["foot_progression_measurable"] = True
+    report["hip"]["foot_progression_difference_deg"] = 19.6
+    cards = {c.key: c for c in headline_cards(report)}
+    assert "hip_rotation_swing_deg" not in cards  # no absolute hip rotation from one camera
+    card = cards["foot_progression_deg"]
+    assert card.title == "Leg rotation (foot progression)"
+    assert not card.outside  # far outside the normal range, still not coloured
+    assert card.value == "L 21.6 / R 2.0 deg toe out (L - R 19.6 deg)"
+    assert "1.5 to 14 deg toe out" in card.normal and "Schwartz" in card.normal
+    assert card.numbers == {"foot_progression_deg_left": 21.6, "foot_progression_deg_right": 2.0,
+                            "foot_progression_difference_deg": 19.6}
+    report["hip"]["foot_progression_measurable"] = False
+    report["hip"]["foot_progression_note"] = "too few planted feet were seen"
+    off = next(c for c in headline_cards(report) if c.key == "foot_progression_deg")
+    assert off.value == "not measurable" and off.note == "too few planted feet were seen"
 
 
 def test_pelvic_drop_card_without_the_marker_says_how_to_get_it(trend_front_report: dict
@@ -103,10 +114,11 @@ def test_quality_advice_names_the_view_to_record(limp_side_report: dict,
 
 def test_quality_advice_when_the_view_was_recorded_but_refused(trend_front_report: dict) -> None:
     report = json.loads(json.dumps(trend_front_report))
-    report["measurable"]["hip_rotation"] = False  # e.g. no front stride passed the checks
+    report["measurable"]["foot_progression"] = False  # e.g. no footprint within the limit
+    report["hip"]["foot_progression_note"] = "the feet are seen too foreshortened"
     text = " ".join(quality_advice(report))
-    assert "Hip rotation: not measurable although a toward view was recorded" in text
-    assert "Hip rotation needs a front or back view" not in text
+    assert "Leg rotation (foot progression): the feet are seen too foreshortened" in text
+    assert "needs the patient walking toward or away" not in text
 
 
 def test_injured_side_changes_wording_not_numbers(limp_side_report: dict) -> None:

@@ -23,6 +23,8 @@ REQUIRED = [
     "knee.left.knee_peak_swing_flexion_deg", "knee.right.knee_peak_swing_flexion_deg",
     "hip.left.hip_flexion_range_deg", "hip.right.hip_flexion_range_deg",
     "hip.left.hip_rotation_swing_deg", "hip.right.hip_rotation_swing_deg",
+    "hip.left.foot_progression_deg", "hip.right.foot_progression_deg",
+    "hip.foot_progression_measurable", "hip.foot_progression_difference_deg",
     "events.left.heel_strike_s", "events.right.toe_off_s", "summary", "measurable",
 ] + [f"spatiotemporal.{s}.{k}" for s in ("left", "right")
      for k in ("step_time_s", "stance_pct", "swing_pct", "n_strides")]

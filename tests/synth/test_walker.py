@@ -185,3 +185,25 @@ def test_stand_then_walk_holds_the_first_contact_then_walks_on():
     for s in ("left", "right"):
         kept = walk.events[s]["heel_strike_s"][walk.events[s]["heel_strike_s"] >= walk.t[k]]
         np.testing.assert_allclose(st.events[s]["heel_strike_s"], kept + shift)
+
+
+def test_the_true_foot_progression_follows_toe_out_and_leg_rotation():
+    """Toe-out and an external rotation of one leg turn that foot out by as much (mid-stance:
+    heel and toe on the floor), the other foot not at all; toe out is negative in the truth
+    (Schwartz 2008's sign).
+    """
+    def flat_mean(truth, side):
+        z = {k: truth.landmarks[:, INDEX[f"{side}_{k}"], 2] for k in ("heel", "foot_index")}
+        flat = (z["heel"] < 0.01) & (z["foot_index"] < 0.01)
+        assert flat.sum() >= 5
+        return float(np.mean(truth.angles[side]["foot_progression"][flat]))
+
+    base = simulate(GaitParams(duration_s=4.0, fps=60.0))
+    more = simulate(GaitParams(duration_s=4.0, fps=60.0, foot_toe_out_deg=12.0))
+    left_out = simulate(GaitParams(duration_s=4.0, fps=60.0, hip_rotation_offset_deg=(-8.0, 0.0)))
+    for s in ("left", "right"):
+        assert flat_mean(base, s) < 0  # 7 deg toe-out by default
+        assert flat_mean(more, s) - flat_mean(base, s) == pytest.approx(-5.0, abs=0.3)
+    # about the thigh's axis, which leans in mid-stance: 7.4 deg of the 8 reach the floor
+    assert flat_mean(left_out, "left") - flat_mean(base, "left") == pytest.approx(-8.0, abs=1.0)
+    assert flat_mean(left_out, "right") == pytest.approx(flat_mean(base, "right"), abs=0.3)

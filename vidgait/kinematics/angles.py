@@ -105,7 +105,8 @@ def frontal_angles(xy: np.ndarray,
 # ---------------------------------------------------------------------------------- transverse
 def transverse_angles(world: np.ndarray,
                       progression: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """Pelvic rotation and foot progression angle from world landmarks.
+    """Pelvic rotation, foot progression angle (per frame; toe out positive) and hip rotation from
+    world landmarks.
 
     Parameters
     ----------
@@ -137,7 +138,8 @@ def transverse_angles(world: np.ndarray,
     out = {}
     for s, sign in (("left", -1.0), ("right", 1.0)):
         foot = _p(world, f"{s}_foot_index") - _p(world, f"{s}_heel")
-        out[s] = {"pelvic_rotation": sign * rot_right, "foot_progression": sign * signed(d, foot),
+        # toe out positive: the left foot turned counter-clockwise seen from above
+        out[s] = {"pelvic_rotation": sign * rot_right, "foot_progression": -sign * signed(d, foot),
                   "hip_rotation": sign * _hip_rotation(world, s, hips)}
     return out
 

@@ -22,10 +22,16 @@ Frontal plane (front or back view, from image pixels)
                         the hip-ankle line (valgus), negative varus. A 2-D projection, not a
                         3-D angle.
 
-Transverse plane (world landmarks; weakest, see docs)
-    pelvic_rotation     positive when THAT side's hemipelvis is forward (left = -right).
-    foot_progression    angle of the heel->toe line from the direction of progression, negative =
-                        toe out (Schwartz et al. 2008 normal -14 to -1.5 deg).
+Transverse plane
+    pelvic_rotation     positive when THAT side's hemipelvis is forward (left = -right); world
+                        landmarks (MediaPipe depth, weak).
+    foot_progression    angle of the heel->toe line from the direction of progression on the
+                        floor, TOE OUT POSITIVE (the toe turned away from the other foot): the
+                        opposite of Schwartz et al. 2008's sign, whose normal -14 to -1.5 deg is
+                        1.5 to 14 deg toe out here. The reported value (per side, in mid-stance)
+                        comes from the floor plane (:mod:`vidgait.kinematics.footprog`); the
+                        per-frame series from world landmarks. The synthetic walker's truth keeps
+                        Schwartz's sign (toe out negative).
     hip_rotation        internal rotation positive: angle about the thigh between the hip line and
                         the knee flexion axis; defined only with the knee flexed >= 20 deg (swing).
                         For left-versus-right comparison only.

@@ -1,4 +1,4 @@
-"""Pelvis, trunk and foot metrics from a front or back view, on stride-averaged curves.
+"""Pelvis, trunk and leg metrics from a front or back view, on stride-averaged curves.
 
 The functions here turn ANY pelvic obliquity series into the pelvic drop and obliquity range (the
 pelvis marker's, or the synthetic walker's true one). The pose model's hip points do NOT follow
@@ -23,10 +23,12 @@ beside it.
   :mod:`vidgait.kinematics.conventions`) over S's single-leg stance of its mean cycle, deg; the
   loaded knee's dynamic valgus (positive) or varus (negative). A 2-D projection: it mixes in
   knee flexion and hip rotation when the leg is not square to the camera.
-* foot progression of side S (world landmarks, weak): mean over the middle half of stance, deg.
 * hip rotation of side S in swing (world landmarks, weak): mean over the swing of the angle about
   the thigh between the hip line and the knee flexion axis (defined while the knee flexes >= 20
   deg), internal positive. Meant for LEFT vs RIGHT comparison, not as an absolute angle.
+
+The foot progression angle is not read here: it comes from the planted feet on the floor plane
+(:mod:`vidgait.kinematics.footprog`), not from MediaPipe's depth.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
                    strides: list[Stride],
                    transverse: dict[str, dict[str, np.ndarray]] | None = None
                    ) -> dict[str, dict[str, Estimate]]:
-    """Pelvis, trunk and foot metrics per side.
+    """Pelvis, trunk and hip-rotation metrics per side.
 
     Parameters
     ----------
@@ -91,7 +93,7 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
     frontal : dict side -> {"pelvic_obliquity", "trunk_lean", ...} -> (N,) degrees
         From :func:`vidgait.kinematics.angles.frontal_angles`.
     strides : list of Stride
-    transverse : dict side -> {"foot_progression", ...} -> (N,) degrees, optional
+    transverse : dict side -> {"hip_rotation", ...} -> (N,) degrees, optional
 
     Returns
     -------
@@ -99,7 +101,7 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
         Degrees, the value on the mean curve (``method="curve"``): ``pelvic_drop_deg`` (of THAT
         side, while the other leg stands alone),
         ``trunk_lean_over_stance_deg``, ``obliquity_range_deg``, ``knee_valgus_stance_deg``,
-        ``foot_progression_deg``, ``hip_rotation_swing_deg``.
+        ``hip_rotation_swing_deg``.
     """
     out: dict[str, dict[str, Estimate]] = {s: {} for s in SIDES}
     for s in SIDES:
@@ -127,12 +129,6 @@ def pelvis_metrics(t: np.ndarray, frontal: dict[str, dict[str, np.ndarray]],
             out[s]["knee_valgus_stance_deg"] = _summary(valgus.mean(0)[w].mean(),
                                                         valgus[:, w].mean(1).tolist())
         if transverse is not None:
-            fpa = normalize_cycles(t, transverse[s]["foot_progression"], own, s)
-            stance = 100 * np.mean([(st.to - st.hs) / st.duration for st in own])
-            if len(fpa):
-                w = _window(fpa.shape[1], 0.25 * stance, 0.75 * stance)
-                out[s]["foot_progression_deg"] = _summary(fpa.mean(0)[w].mean(),
-                                                          fpa[:, w].mean(1).tolist())
             swing = [_swing_mean(t, transverse[s]["hip_rotation"], st) for st in own]
             swing = [v for v in swing if np.isfinite(v)]
             if swing:

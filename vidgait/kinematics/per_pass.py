@@ -6,8 +6,10 @@ tracks in a side view, on world tracks elsewhere, heel strikes refined by heel s
 toward the camera, depth heel strikes must agree with the image's floor geometry), the strides
 that pass the plausibility checks, their temporal metrics (s, % of the stride), and in a side
 view knee/hip ranges and knee swing peaks (degrees) and step lengths (leg lengths or metres); in
-a front/back view the pelvis metrics (degrees). :func:`timing_passes` picks the passes whose
-strides give the timing.
+a front/back view the pelvis metrics (degrees); in any view but the side's, the foot progression
+angles of the planted feet on the floor plane (:mod:`vidgait.kinematics.footprog`, degrees, toe
+out positive; seen from the side a foot's turn is only a few pixels of height, so a side pass is
+not measured). :func:`timing_passes` picks the passes whose strides give the timing.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from vidgait.kinematics.events import (
     stride_period,
     zeni,
 )
+from vidgait.kinematics.footprog import FootProgression, foot_progression
 from vidgait.kinematics.limp import MIN_STRIDES
 from vidgait.kinematics.pelvis import (
     landmark_pelvis,
@@ -44,6 +47,7 @@ from vidgait.kinematics.spatiotemporal import LEG_FRACTION_OF_HEIGHT, step_lengt
 from vidgait.kinematics.strides import Stride, build_strides, normalize_cycles
 from vidgait.kinematics.view import Pass, leg_length_px
 from vidgait.landmarks import INDEX
+from vidgait.lens import Pinhole, pinhole
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +89,9 @@ class PassResult:
     knee_peak_strides : dict side -> (n,) int
         Side view: for each value of ``per_stride[side]["knee_peak_swing_flexion_deg"]``, the
         index in :attr:`strides` of the stride it belongs to (empty elsewhere).
+    foot : FootProgression or None
+        The planted feet's foot progression angles (:mod:`vidgait.kinematics.footprog`); None in
+        a side view.
     """
 
     info: PassInfo
@@ -98,6 +105,7 @@ class PassResult:
     pelvis: dict[str, dict[str, Measure]] | None
     uncertainty: dict[str, dict[str, float]]
     knee_peak_strides: dict[str, np.ndarray] = field(default_factory=dict)
+    foot: FootProgression | None = None
 
     @property
     def view(self) -> str:
@@ -116,7 +124,8 @@ def _world_forward(world: np.ndarray) -> np.ndarray:
     return fwd / np.linalg.norm(fwd)
 
 
-def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
+def measure_pass(c: Conditioned, p: Pass, height_m: float | None,
+                 lens: Pinhole | None = None) -> PassResult:
     """Measure one walking pass of a conditioned clip.
 
     Parameters
@@ -127,6 +136,9 @@ def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
         One of its walking passes (:func:`~vidgait.kinematics.view.find_passes`).
     height_m : float or None
         Standing height, m (step lengths in metres), or None (in leg lengths).
+    lens : Pinhole, optional
+        The camera model, px (default: the assumed phone lens for the frame size,
+        :func:`vidgait.lens.pinhole`).
 
     Returns
     -------
@@ -194,10 +206,16 @@ def measure_pass(c: Conditioned, p: Pass, height_m: float | None) -> PassResult:
         step = step_lengths(strides, t, fwd, scale)
     if p.view in ("toward", "away"):
         pel = _frontal_pelvis(t, angles, strides, c.fs)
+    foot = None
+    if p.view != "side":
+        noise = c.noise_median_px if c.noise_median_px is not None else c.noise_px
+        foot = foot_progression(t, xy, c.fs, lens or pinhole(*c.frame_size), noise_px=noise,
+                                frame_size=c.frame_size, height_m=height_m,
+                                treadmill=p.treadmill, cutoff_hz=c.cutoff_hz)
     info = PassInfo(float(t[0]), float(t[-1]), p.view, int(p.facing), bool(p.treadmill),
                     float(p.yaw_deg), len(strides))
     return PassResult(info, t, events, strides, refused, angles, per_stride, step, pel, unc,
-                      knee_peak_strides)
+                      knee_peak_strides, foot)
 
 
 def _frontal_pelvis(t: np.ndarray, angles: dict[str, dict[str, np.ndarray]],

@@ -208,3 +208,27 @@ def with_marker(pelvis: dict[str, SideMetrics], marker: SacralPelvis, *,
         out[s] = base | (m if isinstance(m, dict) else
                          {"pelvic_drop_deg": m, "obliquity_range_deg": m})
     return out
+
+
+def pool_foot(results: list[PassResult]) -> dict[str, SideMetrics]:
+    """Foot progression per side over the used footprints of every pass that measured it; when
+    none, the most telling reason among the passes (uncertain, few footprints, treadmill, view).
+
+    Parameters
+    ----------
+    results : list of PassResult
+        The passes (``foot`` set on those that measured it).
+    """
+    out: dict[str, SideMetrics] = {}
+    measured = [r.foot for r in results if r.foot is not None]
+    for s in SIDES:
+        angles = [a for fp in measured for f, a, used in zip(fp.footprints, fp.angle_deg, fp.used,
+                                                             strict=True)
+                  if used and f.side == s]
+        if angles:
+            out[s] = {"foot_progression_deg": Estimate.of(angles)}
+            continue
+        reasons = {fp.sides[s].reason for fp in measured if isinstance(fp.sides[s], NotMeasurable)}
+        out[s] = NotMeasurable(next((r for r in ("uncertain", "no_floor", "few_footprints",
+                                                 "treadmill") if r in reasons), "view"))
+    return out

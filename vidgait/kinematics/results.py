@@ -29,8 +29,11 @@ View = Literal["side", "toward", "away", "oblique"]
 #: model's hip points do not follow the pelvis in a front/back view ("marker_needed"), the marker
 #: was seen in too few of the walking frames ("marker_unseen"), the pose model took the patient's
 #: back (where the marker faces the camera) for a front, so its left and right are not the
-#: patient's ("mirrored")
-Reason = Literal["view", "no_strides", "treadmill", "marker_needed", "marker_unseen", "mirrored"]
+#: patient's ("mirrored"), too few planted feet were seen ("few_footprints"), no flat floor under
+#: one still camera fits the walk ("no_floor"), the view's geometry makes each stride's value
+#: more uncertain than its stated limit ("uncertain")
+Reason = Literal["view", "no_strides", "treadmill", "marker_needed", "marker_unseen", "mirrored",
+                 "few_footprints", "no_floor", "uncertain"]
 
 #: where the pelvis metrics come from: the hip and shoulder landmarks ("landmarks": trunk lean,
 #: knee valgus, foot progression and hip rotation, never the pelvis's own tilt) or the printed
@@ -49,7 +52,8 @@ class NotMeasurable:
 
     Attributes
     ----------
-    reason : {"view", "no_strides", "treadmill", "marker_needed", "marker_unseen", "mirrored"}
+    reason : str
+        One of :data:`Reason` (see there).
         Why (see :data:`Reason`).
     """
 

@@ -17,14 +17,11 @@ from typing import Literal
 import cv2
 import numpy as np
 
+# the assumed phone lens lives in vidgait.lens (shared with the kinematics core's floor
+# geometry); its two fields of view stay importable from here
+from vidgait.lens import LANDSCAPE_VFOV_DEG, PORTRAIT_VFOV_DEG, pinhole  # noqa: F401
 from vidgait.marker.layout import CELLS, DEFAULT_SIZE_MM
 
-#: default vertical field of view of a phone's main camera filming landscape 16:9, deg (an
-#: ASSUMPTION used when the container says nothing about the lens: a ~26 mm-equivalent lens)
-LANDSCAPE_VFOV_DEG = 40.0
-#: the same lens filming portrait (the long side vertical): 2 atan(tan(20 deg) 16/9), deg
-PORTRAIT_VFOV_DEG = math.degrees(2.0 * math.atan(math.tan(math.radians(LANDSCAPE_VFOV_DEG / 2))
-                                                 * 16.0 / 9.0))
 #: detector limit, px per cell: below it the cells blur into each other, the detector finds the
 #: tag only now and then and its corners drift (measured on synthetic frames: none found under
 #: ~2.2 px per cell; the roll's error reaches ~2 deg at 2.7 px per cell)
@@ -87,10 +84,8 @@ class Intrinsics:
         Intrinsics
             ``assumed`` is True: no calibration stands behind these values.
         """
-        if vertical_fov_deg is None:
-            vertical_fov_deg = PORTRAIT_VFOV_DEG if height > width else LANDSCAPE_VFOV_DEG
-        f = (height / 2.0) / math.tan(math.radians(vertical_fov_deg) / 2.0)
-        return cls(f, f, (width - 1) / 2.0, (height - 1) / 2.0, assumed=True)
+        fx, fy, cx, cy = pinhole(width, height, vertical_fov_deg, origin="centre")
+        return cls(fx, fy, cx, cy, assumed=True)
 
     def matrix(self) -> np.ndarray:
         """The 3 x 3 camera matrix ``K``, px."""

@@ -42,7 +42,7 @@ class Card:
     key : str
         Stable identifier: ``"limp"`` or the metric's name (``"pelvic_drop_deg"``,
         ``"trunk_lean_over_stance_deg"``, ``"knee_peak_swing_flexion_deg"``,
-        ``"hip_rotation_swing_deg"``, ``"cadence_steps_per_min"``).
+        ``"foot_progression_deg"``, ``"cadence_steps_per_min"``).
     title : str
         Heading shown to the clinician.
     value : str
@@ -140,24 +140,27 @@ def _knee_card(report: dict[str, Any]) -> Card:
                 numbers={f"knee_peak_swing_flexion_deg_{s}": peaks[s] for s in SIDES})
 
 
-def _hip_rotation_card(report: dict[str, Any]) -> Card:
-    """Hip rotation L / R and their difference, never coloured: one camera cannot pin the
-    absolute angle down (docs/accuracy.md), so no normal range is applied to it.
+def _leg_rotation_card(report: dict[str, Any]) -> Card:
+    """Leg rotation as the foot progression angle L / R (toe out +) and their difference, never
+    coloured: the pose model's absolute error is larger than the normal band's margins
+    (docs/accuracy.md); one camera gives no absolute hip rotation.
     """
     hip = report["hip"]
-    rng = RANGES["hip_rotation_deg"]
-    normal = (f"no normal range applied (one camera cannot measure it absolutely); typical "
-              f"{rng.text()} ({rng.note}; {rng.reference})")
-    if not hip["rotation_measurable"]:
-        return Card("hip_rotation_swing_deg", "Hip rotation (swing)", "not measurable", normal,
-                    note="front or back view needed; " + hip["rotation_note"])
-    rot = {s: value(hip[s], "hip_rotation_swing_deg") for s in SIDES}
-    text = _lr(rot, "deg")
-    if all(rot[s] is not None for s in SIDES):
-        text += f" (L - R {fmt(rot['left'] - rot['right'], 1)} deg)"
-    return Card("hip_rotation_swing_deg", "Hip rotation (swing)", text, normal, False,
-                hip["rotation_note"],
-                numbers={f"hip_rotation_swing_deg_{s}": rot[s] for s in SIDES})
+    rng = RANGES["foot_progression_deg"]
+    normal = (f"{rng.text()} toe out ({rng.reference}); not coloured: compare left with right "
+              "and over sessions")
+    if not hip["foot_progression_measurable"]:
+        return Card("foot_progression_deg", "Leg rotation (foot progression)", "not measurable",
+                    normal, note=hip["foot_progression_note"])
+    fpa = {s: value(hip[s], "foot_progression_deg") for s in SIDES}
+    diff = hip["foot_progression_difference_deg"]
+    text = _lr(fpa, "deg toe out")
+    if diff is not None:
+        text += f" (L - R {fmt(diff)} deg)"
+    return Card("foot_progression_deg", "Leg rotation (foot progression)", text, normal, False,
+                hip["foot_progression_note"],
+                numbers={**{f"foot_progression_deg_{s}": fpa[s] for s in SIDES},
+                         "foot_progression_difference_deg": diff})
 
 
 def _cadence_card(report: dict[str, Any]) -> Card:
@@ -172,7 +175,8 @@ def _cadence_card(report: dict[str, Any]) -> Card:
 
 
 def headline_cards(report: dict[str, Any]) -> list[Card]:
-    """The six headline cards: limp, pelvic drop, trunk lean, knee peak, hip rotation, cadence.
+    """The six headline cards: limp, pelvic drop, trunk lean, knee peak, leg rotation (foot
+    progression), cadence.
 
     Parameters
     ----------
@@ -184,7 +188,7 @@ def headline_cards(report: dict[str, Any]) -> list[Card]:
     list of Card
     """
     return [_limp_card(report), _pelvic_drop_card(report), _trunk_card(report),
-            _knee_card(report), _hip_rotation_card(report), _cadence_card(report)]
+            _knee_card(report), _leg_rotation_card(report), _cadence_card(report)]
 
 
 #: spatiotemporal table rows: report field -> (label, digits, symmetry row in report["symmetry"])
@@ -253,12 +257,14 @@ _VIEW_ADVICE = {
             "side-on to the camera, whole body in view.",
     "spatiotemporal": "Timing and limp need at least 3 clean strides per leg: record a longer "
                       "straight walk (about 8-10 m), side-on, without turning in the picture.",
-    "hip_rotation": "Hip rotation needs a front or back view (and stays a left/right comparison).",
+    "foot_progression": "Leg rotation (foot progression) needs the patient walking toward or away "
+                        "from the camera, the feet in the picture, for a straight walk of several "
+                        "steps.",
 }
 
 #: report block -> the views it is measured in (``report["view"]`` names)
 _BLOCK_VIEWS = {"pelvis": {"toward", "away"}, "trunk": {"toward", "away"}, "knee": {"side"},
-                "hip_rotation": {"toward", "away", "oblique"}}
+                "foot_progression": {"toward", "away", "oblique"}}
 
 
 def _block_advice(report: dict[str, Any], block: str) -> str:
@@ -268,6 +274,8 @@ def _block_advice(report: dict[str, Any], block: str) -> str:
     views = set(report["view"]) & _BLOCK_VIEWS.get(block, set())
     if not views or (block == "pelvis" and report["pelvis"].get("reason") == "marker_needed"):
         return _VIEW_ADVICE[block]
+    if block == "foot_progression":  # measured without gait events: its own reason
+        return f"Leg rotation (foot progression): {report['hip']['foot_progression_note']}."
     name = block.replace("_", " ").capitalize()
     return (f"{name}: not measurable although a {'/'.join(sorted(views))} view was recorded: "
             "none of its strides passed the gait-event checks (refused strides are listed in "

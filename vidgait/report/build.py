@@ -34,6 +34,7 @@ from vidgait.findings.words import (
 from vidgait.kinematics import GaitAnalysis, NotMeasurable, Quantity
 from vidgait.kinematics import results as core
 from vidgait.kinematics.conventions import SIDES
+from vidgait.kinematics.footprog import difference_of
 from vidgait.sequence import PoseSequence
 
 _VALGUS_NOTE = (
@@ -44,6 +45,13 @@ _ROTATION_NOTE = (
     "hip rotation from one camera is weak: MediaPipe depth, relative left/right comparison and "
     "within-session change only, never a lab-grade absolute angle (normal excursion ~6.5 deg, "
     "between-person SD ~9.5 deg; Schwartz 2008)")
+#: What the foot progression angle can be trusted for (docs/accuracy.md, "Foot progression")
+_FOOT_NOTE = (
+    "foot progression in mid-stance, toe out positive, from the planted feet mapped onto the "
+    "floor plane (walking toward or away from the camera; strides seen too foreshortened are "
+    "left out); on a rendered walking phantom MediaPipe read the feet 2.0-6.5 deg toward toe-in "
+    "from the front (the left-right difference within 3.5 deg) and found too few planted feet "
+    "from behind: compare left with right and over sessions rather than with the normal range")
 _SYMMETRY = ("step_time_s", "stance_time_s", "single_support_time_s", "swing_time_s",
              "knee_flexion_range_deg", "hip_flexion_range_deg")
 _VIEW_ORDER = ("side", "toward", "away", "oblique")
@@ -162,7 +170,7 @@ def _knee_hip(a: GaitAnalysis) -> tuple[m.Knee, m.Hip]:
         hip[s] = m.HipSide(
             hip_flexion_range_deg=_side_est(a, "kinematics", s, "hip_flexion_range_deg"),
             hip_rotation_swing_deg=_side_est(a, "pelvis", s, "hip_rotation_swing_deg"),
-            foot_progression_deg=_side_est(a, "pelvis", s, "foot_progression_deg"))
+            foot_progression_deg=_side_est(a, "foot", s, "foot_progression_deg"))
     knee_ok = any(knee[s].knee_peak_swing_flexion_deg is not None for s in SIDES)
     valgus_ok = any(knee[s].knee_valgus_stance_deg is not None for s in SIDES)
     rotation_ok = any(hip[s].hip_rotation_swing_deg is not None for s in SIDES)
@@ -170,7 +178,22 @@ def _knee_hip(a: GaitAnalysis) -> tuple[m.Knee, m.Hip]:
                    valgus_measurable=valgus_ok,
                    valgus_note=_VALGUS_NOTE if valgus_ok else FRONT_NOTE, **knee),
             m.Hip(flexion_reference="relative to the trunk line (side view)",
-                  rotation_measurable=rotation_ok, rotation_note=_ROTATION_NOTE, **hip))
+                  rotation_measurable=rotation_ok, rotation_note=_ROTATION_NOTE,
+                  **_foot_progression(a), **hip))
+
+
+def _foot_progression(a: GaitAnalysis) -> dict[str, Any]:
+    """The Hip block's foot progression fields: measurable, note, left - right and its interval."""
+    est = {s: a.estimate("foot", s, "foot_progression_deg") for s in SIDES}
+    ok = any(e is not None for e in est.values())
+    diff, ci = (difference_of(est["left"], est["right"]) if all(est.values())
+                 else (None, (None, None)))
+    missing = [not_measurable_text(a.foot[s]) for s in SIDES
+               if isinstance(a.foot.get(s), NotMeasurable) and a.foot[s].reason != "view"]
+    note = _FOOT_NOTE if ok else (missing[0] if missing else FRONT_NOTE)
+    return {"foot_progression_measurable": ok, "foot_progression_note": note,
+            "foot_progression_difference_deg": _num(diff),
+            "foot_progression_difference_ci95": (_num(ci[0]), _num(ci[1]))}
 
 
 def _curve(c: core.Curve) -> m.Curve:
@@ -228,7 +251,8 @@ def report_model(analysis: GaitAnalysis, seqs: list[PoseSequence], *,
         measurable=m.Measurable(spatiotemporal=spatio.measurable, limp=limp.measurable,
                                 pelvis=pelvis.measurable, trunk=trunk.measurable,
                                 knee=knee.measurable, knee_valgus=knee.valgus_measurable,
-                                hip_rotation=hip.rotation_measurable))
+                                hip_rotation=hip.rotation_measurable,
+                                foot_progression=hip.foot_progression_measurable))
 
 
 def build_report(analysis: GaitAnalysis, seqs: list[PoseSequence], *,

@@ -247,7 +247,9 @@ class HipSide(_Block):
     hip_flexion_range_deg: MaybeEstimate = Field(description="deg, relative to the trunk line")
     hip_rotation_swing_deg: MaybeEstimate = Field(
         description="deg, mean in swing from MediaPipe depth: left/right comparison only")
-    foot_progression_deg: MaybeEstimate = Field(description="deg in stance, negative toe out")
+    foot_progression_deg: MaybeEstimate = Field(
+        description="deg in mid-stance, toe-out positive: the planted foot's heel->toe line on "
+                    "the floor plane against the line of progression (walking toward or away)")
 
 
 class Hip(_Block):
@@ -256,6 +258,14 @@ class Hip(_Block):
     flexion_reference: str = Field(description="what hip flexion is measured against")
     rotation_measurable: bool = Field(description="whether a front/back view gave hip rotation")
     rotation_note: str = Field(description="what hip rotation can be trusted for")
+    foot_progression_measurable: bool = Field(
+        description="whether planted feet on the floor gave the foot progression angle")
+    foot_progression_note: str = Field(
+        description="what the foot progression angle can be trusted for, or why it is missing")
+    foot_progression_difference_deg: Num = Field(
+        description="deg, left minus right foot progression (both sides measured)")
+    foot_progression_difference_ci95: tuple[Num, Num] = Field(
+        description="deg, 95 % interval of the difference (Welch; null with one stride a side)")
     left: HipSide
     right: HipSide
 
@@ -314,6 +324,7 @@ class Measurable(_Block):
     knee: bool = Field(description="as knee.measurable")
     knee_valgus: bool = Field(description="as knee.valgus_measurable")
     hip_rotation: bool = Field(description="as hip.rotation_measurable")
+    foot_progression: bool = Field(description="as hip.foot_progression_measurable")
 
 
 class Report(_Block):
