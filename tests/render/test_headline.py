@@ -137,3 +137,16 @@ def test_injured_side_changes_wording_not_numbers(limp_side_report: dict) -> Non
 def test_fmt() -> None:
     assert fmt(None) == "n/a" and fmt(1.25, 1, "deg") == "1.2 deg" and fmt(3.0, 0) == "3"
 
+
+
+def test_the_leg_rotation_card_says_why_the_marker_gives_no_pelvic_rotation():
+    from tests.helpers import rear_with_marker
+    from vidgait.kinematics import analyze
+    from vidgait.render.headline import PELVIC_ROTATION_NOTE
+    from vidgait.report import build_report
+    from vidgait.synth import GaitParams
+
+    _, seq = rear_with_marker(GaitParams(duration_s=8, fps=30, path="away"), noise_px=1.5)
+    rep = build_report(analyze(seq, height_cm=170), [seq], height_cm=170)
+    card = {c.key: c for c in headline_cards(rep)}["foot_progression_deg"]
+    assert PELVIC_ROTATION_NOTE in card.note

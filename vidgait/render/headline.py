@@ -12,6 +12,11 @@ from typing import Any
 from vidgait.norms import DETECTABLE_CHANGE, DIFFERENCES, PELVIC_DROP_MIN_STEPS, RANGES, ROBINSON
 from vidgait.report import value
 
+#: why the pelvis marker gives no pelvic rotation (measured: docs/marker.md)
+PELVIC_ROTATION_NOTE = ("Pelvic rotation is not given: the marker card's turn toward or away from "
+                        "the camera cannot be read finer than the pelvis turns in walking "
+                        "(docs/marker.md).")
+
 SIDES = ("left", "right")
 
 
@@ -149,16 +154,18 @@ def _leg_rotation_card(report: dict[str, Any]) -> Card:
     rng = RANGES["foot_progression_deg"]
     normal = (f"{rng.text()} toe out ({rng.reference}); not coloured: compare left with right "
               "and over sessions")
+    marker = report["pelvis"].get("method") == "marker"
+    extra = f" {PELVIC_ROTATION_NOTE}" if marker else ""
     if not hip["foot_progression_measurable"]:
         return Card("foot_progression_deg", "Leg rotation (foot progression)", "not measurable",
-                    normal, note=hip["foot_progression_note"])
+                    normal, note=(hip["foot_progression_note"] or "") + extra)
     fpa = {s: value(hip[s], "foot_progression_deg") for s in SIDES}
     diff = hip["foot_progression_difference_deg"]
     text = _lr(fpa, "deg toe out")
     if diff is not None:
         text += f" (L - R {fmt(diff)} deg)"
     return Card("foot_progression_deg", "Leg rotation (foot progression)", text, normal, False,
-                hip["foot_progression_note"],
+                (hip["foot_progression_note"] or "") + extra,
                 numbers={**{f"foot_progression_deg_{s}": fpa[s] for s in SIDES},
                          "foot_progression_difference_deg": diff})
 
