@@ -30,6 +30,34 @@ PORTRAIT_VFOV_DEG = math.degrees(2.0 * math.atan(math.tan(math.radians(LANDSCAPE
                                                  * 16.0 / 9.0))
 
 
+#: the diagonal of the 35 mm film frame (36 x 24 mm) that "35 mm equivalent" focal lengths refer
+#: to, mm
+FULL_FRAME_DIAGONAL_MM = math.hypot(36.0, 24.0)
+
+
+def vertical_fov_from_35mm(width: int, height: int, focal_35mm: float) -> float:
+    """The vertical field of view of a lens given as a 35 mm-equivalent focal length (what an
+    iPhone's video records in its metadata), deg.
+
+    The equivalence is by the diagonal: the frame's diagonal sees what a 43.3 mm diagonal sees
+    through a lens of ``focal_35mm`` mm.
+
+    Parameters
+    ----------
+    width, height : int
+        The upright frame's size, px.
+    focal_35mm : float
+        The 35 mm-equivalent focal length, mm.
+
+    Returns
+    -------
+    float
+        Degrees.
+    """
+    f_px = focal_35mm * math.hypot(width, height) / FULL_FRAME_DIAGONAL_MM
+    return math.degrees(2.0 * math.atan(0.5 * height / f_px))
+
+
 class Pinhole(NamedTuple):
     """A pinhole camera without distortion, in pixels.
 

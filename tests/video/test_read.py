@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -205,3 +206,31 @@ def test_cli_bad_input_exit_2_without_traceback(tmp_path: Path) -> None:
 def test_cli_usage_error_exit_2() -> None:
     r = _cli("pose")
     assert r.returncode == 2 and "usage" in r.stderr
+
+
+def test_the_lens_is_read_from_an_iphone_style_focal_length(tmp_path):
+    """A 26 mm-equivalent lens recorded in the metadata (as iPhones write it) gives the vertical
+    field of view; a file without it gives None (the lens is then assumed).
+    """
+    import math
+
+    from vidgait.lens import vertical_fov_from_35mm
+    from vidgait.video import probe
+
+    path = tmp_path / "phone.mov"
+    out = av.open(str(path), "w", options={"movflags": "use_metadata_tags"})
+    out.metadata["com.apple.quicktime.camera.focal_length.35mm_equivalent"] = "26"
+    s = out.add_stream("libx264", rate=30)
+    s.width, s.height, s.pix_fmt = 320, 180, "yuv420p"
+    for _ in range(75):
+        for pkt in s.encode(av.VideoFrame.from_ndarray(np.zeros((180, 320, 3), np.uint8),
+                                                       format="rgb24")):
+            out.mux(pkt)
+    for pkt in s.encode():
+        out.mux(pkt)
+    out.close()
+    info = probe(path)
+    f_px = 26.0 * math.hypot(320, 180) / math.hypot(36.0, 24.0)
+    assert info.vertical_fov_deg == pytest.approx(math.degrees(2 * math.atan(90 / f_px)))
+    assert vertical_fov_from_35mm(1920, 1080, 26.0) == pytest.approx(44.4, abs=0.1)
+    assert probe(write_video(tmp_path / "plain.mp4")).vertical_fov_deg is None

@@ -66,8 +66,8 @@ class Intrinsics:
     assumed: bool = True
 
     @classmethod
-    def from_fov(cls, width: int, height: int, vertical_fov_deg: float | None = None
-                 ) -> Intrinsics:
+    def from_fov(cls, width: int, height: int, vertical_fov_deg: float | None = None, *,
+                 assumed: bool = True) -> Intrinsics:
         """Square pixels and a centred principal point from a frame size and a field of view.
 
         Parameters
@@ -78,14 +78,16 @@ class Intrinsics:
             The vertical field of view, deg. Default: an ASSUMED phone main camera,
             ``LANDSCAPE_VFOV_DEG`` (40 deg) for a landscape frame and ``PORTRAIT_VFOV_DEG``
             (about 66 deg, the same lens turned) for a portrait one.
+        assumed : bool
+            False when ``vertical_fov_deg`` comes from the video's metadata or a calibration;
+            always True without it.
 
         Returns
         -------
         Intrinsics
-            ``assumed`` is True: no calibration stands behind these values.
         """
         fx, fy, cx, cy = pinhole(width, height, vertical_fov_deg, origin="centre")
-        return cls(fx, fy, cx, cy, assumed=True)
+        return cls(fx, fy, cx, cy, assumed=assumed or vertical_fov_deg is None)
 
     def matrix(self) -> np.ndarray:
         """The 3 x 3 camera matrix ``K``, px."""

@@ -136,6 +136,7 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     vidgait.errors.ModelError
         The pose model cannot be provisioned or loaded.
     """
+    from vidgait.marker.detect import Intrinsics
     from vidgait.marker.track import TagTracker
     from vidgait.models import resolve_model
     from vidgait.pose.mediapipe_backend import MediaPipePose
@@ -145,9 +146,11 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     times: list[float] = []
     indices: list[int] = []
     people: list[list[Candidate]] = []
+    lens = Intrinsics.from_fov(info.width, info.height, info.vertical_fov_deg,
+                               assumed=info.vertical_fov_deg is None)
     tags = (None if options.marker_id is None else
             TagTracker((info.width, info.height), tag_id=options.marker_id,
-                       size_mm=options.marker_size_mm))
+                       size_mm=options.marker_size_mm, camera=lens))
     with ExitStack() as stack:
         pose = stack.enter_context(MediaPipePose(model_path, num_poses=options.num_poses,
                                                  min_confidence=options.min_confidence))
@@ -169,6 +172,8 @@ def estimate_poses(source: str | os.PathLike[str] | VideoInfo, *,
     seq = build_sequence(people, t, np.asarray(indices), (info.width, info.height),
                          f"mediapipe-{model_name}", source_name=os.path.basename(info.path))
     seq.meta.update(crop_looks=crops.looks, frames_found_in_crops=crops.frames_found)
+    if info.vertical_fov_deg is not None:  # the lens the container states (else assumed)
+        seq.meta["vertical_fov_deg"] = info.vertical_fov_deg
     if tags is not None:
         marker = tags.track(seq.image, seq.t)
         if marker is not None:

@@ -33,6 +33,7 @@ from vidgait.errors import (
     VideoLimitError,
     VideoNotFoundError,
 )
+from vidgait.lens import vertical_fov_from_35mm
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,9 @@ class VideoInfo:
         FFmpeg demuxer name (e.g. ``"mov,mp4,m4a,3gp,3g2,mj2"``).
     size_bytes : int
         File size.
+    vertical_fov_deg : float or None
+        The upright picture's vertical field of view from the container's metadata (a
+        35 mm-equivalent focal length, as iPhones record it), deg; None when it says nothing.
     """
 
     path: str
@@ -106,6 +110,7 @@ class VideoInfo:
     codec: str
     container: str
     size_bytes: int
+    vertical_fov_deg: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The facts as a JSON-serialisable dict (units in the key names' docs above)."""
@@ -113,7 +118,7 @@ class VideoInfo:
             "path": self.path, "width": self.width, "height": self.height, "fps": self.fps,
             "frame_count": self.frame_count, "duration_s": self.duration_s,
             "rotation_deg": self.rotation, "codec": self.codec, "container": self.container,
-            "size_bytes": self.size_bytes,
+            "size_bytes": self.size_bytes, "vertical_fov_deg": self.vertical_fov_deg,
         }
 
 
@@ -256,7 +261,7 @@ def probe(path: str | os.PathLike[str], limits: VideoLimits = DEFAULT_LIMITS) ->
         info = VideoInfo(
             path=str(p), width=w, height=h, fps=fps, frame_count=frames, duration_s=duration,
             rotation=rotation, codec=stream.codec_context.name, container=container.format.name,
-            size_bytes=p.stat().st_size,
+            size_bytes=p.stat().st_size, vertical_fov_deg=_lens_fov(container, stream, w, h),
         )
         if _is_truncated(p, stream):
             raise CorruptVideoError(
@@ -265,6 +270,26 @@ def probe(path: str | os.PathLike[str], limits: VideoLimits = DEFAULT_LIMITS) ->
             )
     _check_limits(info, limits)
     return info
+
+
+#: the metadata key (container or stream) of a 35 mm-equivalent focal length, as written by
+#: iPhones ("com.apple.quicktime.camera.focal_length.35mm_equivalent")
+FOCAL_35MM_KEY = "focal_length.35mm_equivalent"
+
+
+def _lens_fov(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
+              width: int, height: int) -> float | None:
+    """The vertical field of view from a 35 mm-equivalent focal length in the metadata, deg."""
+    for md in (container.metadata, stream.metadata):
+        for key, value in md.items():
+            if key.lower().endswith(FOCAL_35MM_KEY):
+                try:
+                    f35 = float(str(value).split()[0])
+                except (ValueError, IndexError):
+                    continue
+                if 5.0 <= f35 <= 300.0:  # a phone's lenses are 13-120 mm equivalent
+                    return vertical_fov_from_35mm(width, height, f35)
+    return None
 
 
 def _first_frame(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
