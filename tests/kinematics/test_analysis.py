@@ -450,3 +450,19 @@ def test_a_back_taken_for_a_front_gives_no_landmark_sides():
     plain = analyze(seq, height_cm=170)  # labels right: lean kept
     assert "sides_mirrored" not in [n.code for n in plain.notices]
     assert isinstance(plain.measure("pelvis", "left", "trunk_lean_over_stance_deg"), Estimate)
+
+
+def test_walking_speed_from_the_tag_only_with_a_known_lens():
+    from dataclasses import replace
+
+    from tests.helpers import rear_with_marker
+
+    walk, seq = rear_with_marker(GaitParams(duration_s=10, fps=30, path="away"), noise_px=1.5)
+    g = analyze(seq, height_cm=170)  # the helper's lens is known (camera_assumed False)
+    speed = g.spatiotemporal.speed
+    assert speed.unit == "m/s" and speed.value == pytest.approx(walk.summary["speed_m_s"],
+                                                                rel=0.03)
+    assert g.spatiotemporal.stride_length.value == pytest.approx(
+        walk.summary["stride_length_m"], rel=0.04)
+    assumed = replace(seq, marker=replace(seq.marker, camera_assumed=True))
+    assert analyze(assumed, height_cm=170).spatiotemporal.speed == NotMeasurable("lens_unknown")

@@ -44,6 +44,8 @@ _REASONS = {
                      "marker quality): keep it flat on the sacrum, uncovered, facing the camera",
     "mirrored": "the pose model took the patient's back for a front (the pelvis marker on the "
                 "back faces the camera), so its left and right are not the patient's",
+    "lens_unknown": "the video does not say which lens filmed it, and a distance from the pelvis "
+                    "marker scales with that lens (the angles and the timing do not)",
     "few_footprints": "too few planted feet were seen: record a longer straight walk toward or "
                       "away from the camera, feet in the picture",
     "no_floor": "the floor could not be found from this clip (a moving camera, or a walk that "

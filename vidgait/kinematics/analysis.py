@@ -211,7 +211,7 @@ def _combine(results: list[PassResult], *, fs: float, duration_s: float,
     per = pool(timing, "per_stride")
     spatio = pool_spatiotemporal(timing, results, height_m)
     if kind != "side" and marker is not None and marker.steps is not None:
-        trunk, trunk_per = trunk_spatiotemporal(marker.steps)
+        trunk, trunk_per = trunk_spatiotemporal(marker.steps, marker.speed_m_s)
         if not isinstance(trunk.cadence_steps_per_min, NotMeasurable):
             # contacts from the sacral marker's motion beat MediaPipe's depth from behind
             spatio, per, kind, timing = trunk, trunk_per, "trunk", []

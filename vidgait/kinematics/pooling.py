@@ -156,20 +156,23 @@ def pool_pelvis(results: list[PassResult]) -> tuple[dict[str, SideMetrics], floa
 
 
 
-def trunk_spatiotemporal(steps: TrunkSteps) -> tuple[Spatiotemporal, dict[str, dict[str,
-                                                                              np.ndarray]]]:
+def trunk_spatiotemporal(steps: TrunkSteps, speed_m_s: float | NotMeasurable
+                         ) -> tuple[Spatiotemporal, dict[str, dict[str, np.ndarray]]]:
     """Cadence and per-side step and stride times from contacts found on the trunk (no stance,
-    swing or length: no toe-off, no footprint).
+    swing or step length: no toe-off, no footprint), and the speed and stride length from the
+    tag's travel when the lens is known.
 
     Parameters
     ----------
     steps : TrunkSteps
         Contacts from the sacral marker's motion.
+    speed_m_s : float or NotMeasurable
+        :attr:`vidgait.kinematics.sacrum.SacralPelvis.speed_m_s`.
 
     Returns
     -------
     Spatiotemporal
-        ``stride_length`` and ``speed`` are ``NotMeasurable("view")``.
+        ``stride_length`` (speed times the mean stride time, m) and ``speed`` (m/s), or why not.
     dict side -> {"step_time_s", "stride_time_s"} -> (n,) float
         The per-stride values, for the limp verdict.
     """
@@ -178,8 +181,11 @@ def trunk_spatiotemporal(steps: TrunkSteps) -> tuple[Spatiotemporal, dict[str, d
         none = NotMeasurable("no_strides")
         return Spatiotemporal(none, none, none, none), per
     sides = {s: {m: Estimate.of(v) for m, v in per[s].items()} for s in SIDES}
-    none = NotMeasurable("view")
-    return Spatiotemporal(cadence(per), sides, none, none), per
+    if isinstance(speed_m_s, NotMeasurable):
+        return Spatiotemporal(cadence(per), sides, speed_m_s, speed_m_s), per
+    stride = speed_m_s * float(np.mean([sides[s]["stride_time_s"].value for s in SIDES]))
+    return (Spatiotemporal(cadence(per), sides, Quantity(stride, "m"),
+                           Quantity(speed_m_s, "m/s")), per)
 
 
 def with_marker(pelvis: dict[str, SideMetrics], marker: SacralPelvis, *,

@@ -31,9 +31,10 @@ View = Literal["side", "toward", "away", "oblique"]
 #: back (where the marker faces the camera) for a front, so its left and right are not the
 #: patient's ("mirrored"), too few planted feet were seen ("few_footprints"), no flat floor under
 #: one still camera fits the walk ("no_floor"), the view's geometry makes each stride's value
-#: more uncertain than its stated limit ("uncertain")
+#: more uncertain than its stated limit ("uncertain"), a distance needs the lens, which was
+#: assumed ("lens_unknown")
 Reason = Literal["view", "no_strides", "treadmill", "marker_needed", "marker_unseen", "mirrored",
-                 "few_footprints", "no_floor", "uncertain"]
+                 "few_footprints", "no_floor", "uncertain", "lens_unknown"]
 
 #: where the pelvis metrics come from: the hip and shoulder landmarks ("landmarks": trunk lean,
 #: knee valgus, foot progression and hip rotation, never the pelvis's own tilt) or the printed

@@ -29,11 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import detrend, find_peaks
+from scipy.signal import find_peaks
 
 from vidgait.kinematics.events import stride_period
 from vidgait.kinematics.results import Curve, Estimate, NotMeasurable
 from vidgait.kinematics.signal import lowpass, resample
+from vidgait.kinematics.tag_motion import sacral_trajectory, tag_speed
+from vidgait.kinematics.tracks import runs
 from vidgait.kinematics.trunk import TrunkSteps, trunk_steps
 from vidgait.sequence import TAG_STATUS, MarkerTrack
 
@@ -61,6 +63,7 @@ BRIDGE_S = 0.5
 MAX_REAR_YAW_DEG = 20.0
 
 Zero = str  # "standing" or "walk_mean"
+_NO_SPEED = NotMeasurable("no_strides")
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class SacralPelvis:
     tag_id: int = 0
     size_mm: float = float("nan")
     camera_assumed: bool = True
+    speed_m_s: float | NotMeasurable = _NO_SPEED
 
 
 def walking_spans(t: np.ndarray, walking: np.ndarray) -> list[tuple[float, float]]:
@@ -137,9 +141,8 @@ def walking_spans(t: np.ndarray, walking: np.ndarray) -> list[tuple[float, float
     list of (float, float)
         Start and end of each span of at least ``MIN_SPAN_S``, s.
     """
-    runs = _runs(np.asarray(walking, bool))
     merged: list[list[int]] = []
-    for a, b in runs:
+    for a, b in runs(np.asarray(walking, bool)):
         if merged and t[a] - t[merged[-1][1] - 1] <= BRIDGE_S:
             merged[-1][1] = b
         else:
@@ -204,16 +207,10 @@ def standing_still(t: np.ndarray, track: MarkerTrack) -> tuple[float, float] | N
     return span if span[1] - span[0] >= STAND_MIN_S else None
 
 
-def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
-    """Start and stop indices of the runs of True in ``ok``."""
-    d = np.diff(np.concatenate([[0], ok.astype(int), [0]]))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
-
-
 def _smooth(y: np.ndarray, fs: float) -> np.ndarray:
     """``y`` low-passed run by run (runs too short to filter stay as they are)."""
     out = y.copy()
-    for a, b in _runs(np.isfinite(y)):
+    for a, b in runs(np.isfinite(y)):
         if b - a > 12:
             out[a:b] = lowpass(y[a:b], fs, CUTOFF_HZ)
     return out
@@ -234,10 +231,10 @@ def _stride_maxima(y: np.ndarray, period_s: float, fs: float) -> np.ndarray:
 
 def _period(y: np.ndarray, fs: float) -> float:
     """The stride period of the obliquity, from its longest measured run."""
-    runs = _runs(np.isfinite(y))
-    if not runs:
+    found = runs(np.isfinite(y))
+    if not found:
         return float("nan")
-    a, b = max(runs, key=lambda r: r[1] - r[0])
+    a, b = max(found, key=lambda r: r[1] - r[0])
     return stride_period(y[a:b], fs)
 
 
@@ -303,7 +300,9 @@ def sacral_pelvis(t: np.ndarray, track: MarkerTrack, spans: list[tuple[float, fl
         steps = trunk_steps(grid, np.where(keep, up, np.nan), np.where(keep, left, np.nan), fs)
     curves = _cycles(grid, right_up, steps) if steps is not None else {}
     return SacralPelvis(sides, zero, offset, still, seen, counts, grid, right_up, period, steps,
-                        curves, track.tag_id, track.size_mm, track.camera_assumed)
+                        curves, track.tag_id, track.size_mm, track.camera_assumed,
+                        tag_speed(t, track, spans))
+
 
 
 def _cycles(t: np.ndarray, right_up: np.ndarray, steps: TrunkSteps) -> dict[str, Curve]:
@@ -330,49 +329,8 @@ def _stride_ranges(y: np.ndarray, period_s: float, fs: float) -> list[float]:
         return []
     n = max(3, round(period_s * fs))
     out = []
-    for a, b in _runs(np.isfinite(y)):
+    for a, b in runs(np.isfinite(y)):
         out += [float(np.ptp(y[i:i + n])) for i in range(a, b - n + 1, n)]
     return out
 
-
-def sacral_trajectory(t: np.ndarray, track: MarkerTrack, grid: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """The sacrum's height and sideways position on a uniform grid, m, from the tag filmed from
-    behind, for :func:`vidgait.kinematics.trunk.trunk_steps`.
-
-    The tag's image centre is precise to a fraction of a pixel, its distance (from its size) to
-    only 1-5 %, so the position is the centre's offset from the principal point times a
-    distance smoothed over each measured run (a straight line in time: walking away at a steady
-    pace); each run's linear trend is removed too (a camera pitched down sees the walk's
-    progress as a steady rise).
-
-    Parameters
-    ----------
-    t : (T,) float
-        The track's frame times, s.
-    track : MarkerTrack
-        The tag (tag 0, on the sacrum, seen from behind).
-    grid : (N,) float
-        A uniform time grid, s.
-
-    Returns
-    -------
-    up_m, left_m : (N,) float
-        Up and toward the patient's left, m, each run without its linear trend (NaN where the
-        tag was not measured in both neighbouring frames).
-    """
-    t = np.asarray(t, float)
-    fx, fy, cx, cy = track.camera
-    ok = track.measured
-    step = 1.5 * float(np.median(np.diff(t))) if len(t) > 1 else 0.0
-    u, v = (resample(t, np.where(ok, track.centre_px[:, i], np.nan), grid, step) for i in (0, 1))
-    z = resample(t, np.where(ok, track.position_m[:, 2], np.nan), grid, step)
-    up, left = np.full(len(grid), np.nan), np.full(len(grid), np.nan)
-    for a, b in _runs(np.isfinite(u) & np.isfinite(z)):
-        if b - a < 3:
-            continue
-        zz = np.polyval(np.polyfit(grid[a:b], z[a:b], 1), grid[a:b])
-        up[a:b] = detrend(-(v[a:b] - cy) * zz / fy)
-        left[a:b] = detrend(-(u[a:b] - cx) * zz / fx)  # from behind: image right = patient right
-    return up, left
 

@@ -35,6 +35,7 @@ from scipy.signal import find_peaks
 
 from vidgait.kinematics.events import stride_period
 from vidgait.kinematics.signal import lowpass
+from vidgait.kinematics.tracks import runs
 
 #: low-pass of the sacrum's height before its minima are read, Hz (the bob is at the step
 #: frequency, ~2 Hz; 6 Hz let noise and the loading response's wiggle move the minimum)
@@ -97,11 +98,6 @@ class TrunkSteps:
         return {s: {m: np.asarray(v, float) for m, v in d.items()} for s, d in out.items()}
 
 
-def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
-    d = np.diff(np.concatenate([[0], ok.astype(int), [0]]))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
-
-
 def _parabolic(y: np.ndarray, i: int) -> float:
     """Sub-sample offset of the extremum at ``i`` from a parabola through its neighbours."""
     a, b, c = y[i - 1], y[i], y[i + 1]
@@ -138,12 +134,12 @@ def trunk_steps(t: np.ndarray, up_m: np.ndarray, left_m: np.ndarray, fs: float) 
     TrunkSteps
     """
     t, up, left = (np.asarray(a, float) for a in (t, up_m, left_m))
-    runs = [(a, b) for a, b in _runs(np.isfinite(up) & np.isfinite(left))
+    spans = [(a, b) for a, b in runs(np.isfinite(up) & np.isfinite(left))
             if (b - a) > 2 * STEP_RANGE_S[1] * fs]
     # the step period is half the sway's (the bob of a limp alternates between a long and a
     # short step, which can make its own autocorrelation peak at the stride)
     periods = [0.5 * stride_period(left[a:b] - lowpass(left[a:b], fs, 0.5), fs,
-                                   *(2 * x for x in STEP_RANGE_S)) for a, b in runs]
+                                   *(2 * x for x in STEP_RANGE_S)) for a, b in spans]
     finite = [p for p in periods if np.isfinite(p)]
     period = float(np.median(finite)) if finite else float("nan")
     contacts: list[float] = []
@@ -151,7 +147,7 @@ def trunk_steps(t: np.ndarray, up_m: np.ndarray, left_m: np.ndarray, fs: float) 
     sides: list[str] = []
     agree = total = 0
     n_run = 0
-    for a, b in runs:
+    for a, b in spans:
         if not np.isfinite(period):
             break
         c = _contacts(t[a:b], up[a:b], fs, period)
