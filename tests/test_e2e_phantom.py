@@ -235,9 +235,11 @@ def test_rear_marker_gives_the_pelvic_drop_and_the_timing(phantom):
     assert np.sqrt(np.mean(err ** 2)) < 0.4 and np.abs(err).max() < 1.5
     g = analyze(seq, height_cm=170)
     assert g.pelvis_method == "marker" and g.marker.zero == "standing"
-    level = float(truth.marker["roll_deg"][0])  # the pelvis at the held heel strike
+    # level: the pelvis at the held heel strike (right side up +); the left side's drop is the
+    # right side's rise above it, so relative to it the truth is summary - level on the left
+    level = float(truth.angles["right"]["pelvic_obliquity"][0])
     for s, sign in (("left", 1.0), ("right", -1.0)):
-        true_drop = truth.summary[s]["pelvic_drop_deg"] + sign * level
+        true_drop = truth.summary[s]["pelvic_drop_deg"] - sign * level
         assert g.value("pelvis", s, "pelvic_drop_deg") == pytest.approx(true_drop, abs=1.0)
     assert g.value("pelvis", "right", "pelvic_drop_deg") > g.value("pelvis", "left",
                                                                    "pelvic_drop_deg") + 2.0

@@ -111,6 +111,11 @@ def require_walking(analysis: GaitAnalysis, seqs: Sequence[PoseSequence],
                     names: Sequence[str] = ()) -> None:
     """Refuse a session in which nobody walked (standing still, turning, too short).
 
+    A walk is a straight pass the landmarks show, or a walk away from the camera the pelvis
+    marker followed (``analysis.marker``: at least 1.5 s of walking with the tag facing the
+    camera): from behind the pose model's landmarks often look turned, so a walk away can have
+    no pass of one view and still be measured by the marker.
+
     Parameters
     ----------
     analysis : GaitAnalysis
@@ -123,10 +128,11 @@ def require_walking(analysis: GaitAnalysis, seqs: Sequence[PoseSequence],
     Raises
     ------
     vidgait.errors.NotWalkingError
-        No walking pass of at least 1.5 s in any clip; the message says what was seen and how to
-        record. Nothing is lost: the pose files were saved before.
+        No walking pass of at least 1.5 s in any clip, nor a walk away the marker followed; the
+        message says what was seen and how to record. Nothing is lost: the pose files were saved
+        before.
     """
-    if analysis.passes:
+    if analysis.passes or analysis.marker is not None:
         return
     frames = sum(len(s) for s in seqs)
     found = sum(int(s.found.sum()) for s in seqs) / max(frames, 1)

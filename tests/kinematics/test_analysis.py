@@ -406,7 +406,8 @@ def test_a_marker_seen_too_rarely_refuses_the_drop_and_leaves_the_depth_timing()
 @pytest.mark.parametrize("weak,drop", [("left", 4.0), ("right", 10.0)])
 def test_the_standing_start_zeroes_a_mounting_roll(weak, drop):
     """With 2 s standing still first, a card mounted 3 deg askew gives each side's drop within
-    1 deg of truth (the issue's tolerance without placement errors is 1.0 deg).
+    0.5 deg of truth relative to the standing level (measured within 0.1 deg; the issue's
+    tolerance with placement errors is 1.5 deg).
     """
     from tests.helpers import rear_with_marker
 
@@ -415,12 +416,15 @@ def test_the_standing_start_zeroes_a_mounting_roll(weak, drop):
                    pelvic_drop_deg=drop), noise_px=1.5, mount_roll=3.0, stand_s=2.0)
     g = analyze(seq, height_cm=170)
     assert g.marker.zero == "standing" and g.marker.standing_s[1] > 1.5
-    # level is the pelvis at the held heel strike, plus the mounting roll
+    # level is the pelvis at the held heel strike (right side up +), plus the mounting roll;
+    # the left side's drop is the right side's rise above level, so relative to that level
+    # it is summary - level, the right side's summary + level
     level = walk.angles["right"]["pelvic_obliquity"][0] + 3.0
     assert g.marker.zero_offset_deg == pytest.approx(level, abs=0.2)
     for s in ("left", "right"):
-        truth = walk.summary[s]["pelvic_drop_deg"] + (1 if s == "left" else -1) * (level - 3.0)
-        assert g.value("pelvis", s, "pelvic_drop_deg") == pytest.approx(truth, abs=1.0)
+        truth = walk.summary[s]["pelvic_drop_deg"] - (1 if s == "left" else -1) * (level - 3.0)
+        # measured within 0.1 deg (the issue's tolerance is 1.0)
+        assert g.value("pelvis", s, "pelvic_drop_deg") == pytest.approx(truth, abs=0.5)
 
 
 def test_a_back_taken_for_a_front_gives_no_landmark_sides():
