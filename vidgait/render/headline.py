@@ -155,17 +155,24 @@ def _leg_rotation_card(report: dict[str, Any]) -> Card:
     normal = (f"{rng.text()} toe out ({rng.reference}); not coloured: compare left with right "
               "and over sessions")
     marker = report["pelvis"].get("method") == "marker"
-    extra = f" {PELVIC_ROTATION_NOTE}" if marker else ""
+    extra = PELVIC_ROTATION_NOTE if marker else ""
+
+    def note(text: str | None) -> str:
+        text = (text or "").rstrip()
+        if not extra or not text:
+            return text or extra
+        return f"{text}{'' if text.endswith('.') else '.'} {extra}"
+
     if not hip["foot_progression_measurable"]:
         return Card("foot_progression_deg", "Leg rotation (foot progression)", "not measurable",
-                    normal, note=(hip["foot_progression_note"] or "") + extra)
+                    normal, note=note(hip["foot_progression_note"]))
     fpa = {s: value(hip[s], "foot_progression_deg") for s in SIDES}
     diff = hip["foot_progression_difference_deg"]
     text = _lr(fpa, "deg toe out")
     if diff is not None:
         text += f" (L - R {fmt(diff)} deg)"
     return Card("foot_progression_deg", "Leg rotation (foot progression)", text, normal, False,
-                (hip["foot_progression_note"] or "") + extra,
+                note(hip["foot_progression_note"]),
                 numbers={**{f"foot_progression_deg_{s}": fpa[s] for s in SIDES},
                          "foot_progression_difference_deg": diff})
 
