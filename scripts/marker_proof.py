@@ -11,7 +11,7 @@ pelvis height, 0.95 m; sensor noise 2 grey levels and CRF 23 unless a row says o
 
 * overground: the camera 2.75 m behind the tag at the start; 2 s standing, then 4.2 s walking
   away at 1.25 m/s, the tag to 8.0 m;
-* treadmill: the camera 4 m or 7 m behind the walkway's centre; 2 s standing, 8.5 s walking.
+* treadmill: the camera 4 m or 7 m behind the walkway's centre; 2 s standing, 8.2 s walking.
 
 Per clip: the tag's seen share (walking frames) and roll error against the truth (RMS over the
 measured frames); the zeroed obliquity's RMS error (the core's low-passed series against the
@@ -23,17 +23,19 @@ difference is at least 1 deg); cadence error; step-time SI against the truth's (
 true heel strikes) and the limp verdict.
 
 Clips, their truth files and pose files are cached (``--cache``, default
-``/tmp/vidgait-marker-proof``): a second run only re-analyses. Rendering costs ~0.3-0.7 s per
-1080p frame on 2 shared cores; the default matrix (``--matrix default``: 20 clips and 5
-failure cases, ~5,700 frames) takes about 60-75 min there. Usage::
+``/tmp/vidgait-marker-proof``): a second run only re-analyses (~2 min). Rendering costs
+~0.3-0.7 s per 1080p frame on 2 shared cores (the pose stage ~0.05 s); the default matrix
+(``--matrix default``: 29 clips, ~7,800 frames, and 5 failure cases, ~1,300 frames) took 53 min
+here with another worker on the machine (expect 45-75 min). Usage::
 
     PYTHONPATH=$PWD .venv/bin/python scripts/marker_proof.py [--matrix quick|default|full]
         [--only SUBSTRING ...] [--no-failures] [--json results.json] [--cache DIR]
 
 ``--matrix full`` is the issue's whole matrix (overground, treadmill 4 m and 7 m; landscape and
 portrait; 30 and 60 fps; symmetric and left/right Trendelenburg 4, 6, 10 deg; well placed and
-10 mm / 3 deg off; plus phone noise 3 / CRF 28, no still start and the antalgic limps): 176
-clips, about 12-15 hours on 2 cores (run it overnight; it resumes from the cache).
+10 mm / 3 deg off; plus phone noise 3 / CRF 28, no still start and the antalgic limps): 187
+clips, ~72,000 frames, about 7-13 hours on 2 cores (run it overnight; it resumes from the
+cache). ``--matrix quick`` (4 clips) checks the script in ~10 min.
 """
 
 from __future__ import annotations
