@@ -223,7 +223,7 @@ def test_session_takes_each_metric_from_its_view(phantom):
 def test_rear_marker_gives_the_pelvic_drop_and_the_timing(phantom):
     """From behind with the card: the tag is measured in every walking frame and its roll
     follows the truth (measured 2026-12-06: RMS 0.19 deg, max 0.72); the drop per side within
-    1.0 deg of truth relative to the standing level (measured +0.2 / -0.4 deg), the larger on
+    1.0 deg of truth relative to the standing level (measured -0.3 / +0.1 deg), the larger on
     the right; cadence within 2 % (measured 105.0 against 105); no limp (measured step-time SI
     0.2 %); report.json says so.
     """
