@@ -254,21 +254,8 @@ def detect_tags(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DE
         One item per instance found (empty when there is none): two people wearing the same
         tag give two items.
     """
-    img = np.asarray(gray_or_rgb)
-    x0 = y0 = 0
-    if search_box is not None:
-        h, w = img.shape[:2]
-        bx0, by0, bx1, by1 = search_box
-        x0, y0 = max(0, math.floor(bx0)), max(0, math.floor(by0))
-        x1, y1 = min(w, math.ceil(bx1)), min(h, math.ceil(by1))
-        if x1 - x0 < CELLS or y1 - y0 < CELLS:
-            return []
-        img = img[y0:y1, x0:x1]
-    corners, ids, _ = _detector().detectMarkers(_gray(img))
-    if ids is None:
-        return []
-    return [_fit(c.reshape(4, 2).astype(float) + np.array([x0, y0]), tag_id, size_mm, camera)
-            for c, i in zip(corners, ids.ravel(), strict=True) if int(i) == tag_id]
+    found = _find(gray_or_rgb, tag_id, size_mm, camera, search_box)
+    return [] if found is None else found[0]
 
 
 def detect_tag(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEFAULT_SIZE_MM,
@@ -295,30 +282,38 @@ def detect_tag(gray_or_rgb: np.ndarray, *, tag_id: int = 0, size_mm: float = DEF
     TagObservation or TagRefusal
         The first instance's observation, or the refusal with its reason and message.
     """
-    if search_box is not None:
-        h, w = np.asarray(gray_or_rgb).shape[:2]
-        bx0, by0, bx1, by1 = search_box
-        if min(w, math.ceil(bx1)) - max(0, math.floor(bx0)) < CELLS or \
-                min(h, math.ceil(by1)) - max(0, math.floor(by0)) < CELLS:
-            return TagRefusal("not_found", f"the search box {search_box} holds no image",
-                              tag_id)
-    found = detect_tags(gray_or_rgb, tag_id=tag_id, size_mm=size_mm, camera=camera,
-                        search_box=search_box)
-    if found:
-        return found[0]
-    seen = _ids(gray_or_rgb, search_box)
+    found = _find(gray_or_rgb, tag_id, size_mm, camera, search_box)
+    if found is None:
+        return TagRefusal("not_found", f"the search box {search_box} holds no image", tag_id)
+    fits, seen = found
+    if fits:
+        return fits[0]
     others = f" (saw id {', '.join(map(str, seen))})" if seen else ""
     return TagRefusal("not_found", f"tag {tag_id} not found{others}", tag_id)
 
 
-def _ids(image: np.ndarray, search_box: tuple[float, float, float, float] | None) -> list[int]:
-    """The sorted distinct tag ids in the frame (or its search box), for a refusal's message."""
+def _find(image: np.ndarray, tag_id: int, size_mm: float, camera: Intrinsics,
+          search_box: tuple[float, float, float, float] | None
+          ) -> tuple[list[TagObservation | TagRefusal], list[int]] | None:
+    """One detection pass over the frame (or its search box, alone converted to grey): the fits
+    of every copy of ``tag_id`` and the sorted distinct ids seen; None when the box holds less
+    than a tag's cells.
+    """
     img = np.asarray(image)
+    x0 = y0 = 0
     if search_box is not None:
-        x0, y0 = (max(0, math.floor(v)) for v in search_box[:2])
-        img = img[y0:math.ceil(search_box[3]), x0:math.ceil(search_box[2])]
-    _, ids, _ = _detector().detectMarkers(_gray(img))
-    return [] if ids is None else sorted({int(i) for i in ids.ravel()})
+        h, w = img.shape[:2]
+        bx0, by0, bx1, by1 = search_box
+        x0, y0 = max(0, math.floor(bx0)), max(0, math.floor(by0))
+        x1, y1 = min(w, math.ceil(bx1)), min(h, math.ceil(by1))
+        if x1 - x0 < CELLS or y1 - y0 < CELLS:
+            return None
+        img = img[y0:y1, x0:x1]
+    corners, ids, _ = _detector().detectMarkers(_gray(img))
+    seen = [] if ids is None else [int(i) for i in ids.ravel()]
+    fits = [_fit(c.reshape(4, 2).astype(float) + np.array([x0, y0]), tag_id, size_mm, camera)
+            for c, i in zip(corners, seen, strict=True) if i == tag_id]
+    return fits, sorted(set(seen))
 
 
 def _fit(pts: np.ndarray, tag_id: int, size_mm: float, camera: Intrinsics
